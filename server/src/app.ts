@@ -1,0 +1,132 @@
+import { Encoder } from "@colyseus/schema";
+import { matchMaker, Server } from "@colyseus/core";
+import type { Express } from "express";
+import type { AddressInfo } from "node:net";
+import type { Server as HttpServer } from "node:http";
+import { ROOM_NAME } from "../../shared/src/protocol.ts";
+import { clientForCluster, registerConfiguredCluster } from "./clusters/connect.ts";
+import { ClusterRegistry } from "./clusters/registry.ts";
+import type { ClusterConfig, Config } from "./config.ts";
+import { listClusters } from "./db/clusters.ts";
+import { openPglite, openPostgres, type Database } from "./db/connect.ts";
+import { loadKnownEstate } from "./db/estate.ts";
+import { migrate } from "./db/migrate.ts";
+import { listRecentOperations } from "./db/operations.ts";
+import { LocalFeed } from "./feed/feed.ts";
+import { registerRoutes } from "./http/routes.ts";
+import { startBoss } from "./jobs/boss.ts";
+import type { Logger } from "./log.ts";
+import type { OperationContext } from "./operations/context.ts";
+import { startOperationWorkers } from "./operations/runner.ts";
+import { startSimulator, type Simulator } from "./simulator/index.ts";
+import { ClusterSync } from "./sync/poller.ts";
+import { FINISHED_OPERATIONS_KEPT, WorldProjection } from "./world/projection.ts";
+import { createTransport } from "./world/transport.ts";
+import { WorldRoom } from "./world/WorldRoom.ts";
+import type { WorldServices } from "./world/services.ts";
+
+// A 10,000-guest full state is about 1 MB: size the encoder once so joins never re-encode (stack notes §7).
+Encoder.BUFFER_SIZE = 2 * 1024 * 1024;
+
+export interface RunningServer {
+  url: string;
+  port: number;
+  db: Database;
+  syncs: Map<string, ClusterSync>;
+  simulator: Simulator | null;
+  stop(): Promise<void>;
+}
+
+const DEMO_CLUSTER_ID = "demo";
+
+/** Composition root: config → database → clusters → jobs → world → HTTP. */
+export async function startServer(config: Config, log: Logger, now: () => Date = () => new Date()): Promise<RunningServer> {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((error: unknown) => log.warn({ err: error }, "shutdown step failed"));
+    }
+  };
+  try {
+    const db = config.database.kind === "postgres" ? await openPostgres(config.database.url) : await openPglite(config.database.dataDir);
+    cleanups.push(() => db.close());
+    const applied = await migrate(db.sql);
+    if (applied.length > 0) log.info({ applied }, "database migrated");
+
+    let simulator: Simulator | null = null;
+    if (config.demo) {
+      simulator = await startSimulator({ nodes: config.demo.nodes, guests: config.demo.guests, statusRefreshMs: 2000 });
+      cleanups.push(() => simulator!.close());
+      await registerConfiguredCluster(db.sql, demoCluster(simulator));
+    }
+    if (config.cluster) await registerConfiguredCluster(db.sql, config.cluster);
+
+    const clusters = new ClusterRegistry();
+    cleanups.push(() => clusters.closeAll());
+    const clusterRows = await listClusters(db.sql);
+    for (const c of clusterRows) clusters.set(c.id, await clientForCluster(db.sql, c.id, log));
+
+    const feed = new LocalFeed((error, event) => log.error({ err: error, event: event.type }, "feed listener failed"));
+    const boss = await startBoss(db, log);
+    cleanups.push(() => boss.stop({ graceful: false, close: true }));
+    const operations: OperationContext = { sql: db.sql, boss, feed, clusters, log, now, taskPollMs: 500 };
+    await startOperationWorkers(operations);
+
+    const syncs = new Map<string, ClusterSync>();
+    for (const c of clusterRows) {
+      const sync = new ClusterSync({ sql: db.sql, feed, log, now }, { id: c.id, name: c.name }, clusters.get(c.id)!, config.syncIntervalMs);
+      syncs.set(c.id, sync);
+    }
+    cleanups.push(() => Promise.all([...syncs.values()].map((s) => s.stop())));
+
+    const services: WorldServices = {
+      log,
+      operations,
+      projection: async (state) => {
+        const projection = new WorldProjection(state);
+        const rows = await listClusters(db.sql);
+        const estates = new Map(await Promise.all(rows.map(async (c) => [c.id, await loadKnownEstate(db.sql, c.id)] as const)));
+        projection.load(rows, estates, await listRecentOperations(db.sql, FINISHED_OPERATIONS_KEPT));
+        return feed.subscribe((event) => projection.apply(event));
+      },
+      actorFor: (sessionId, name) => ({ id: sessionId, name: name || `admin-${sessionId.slice(0, 4)}`, role: "admin" }),
+    };
+    const transport = await createTransport(config.transport);
+    const gameServer = new Server({
+      transport,
+      greet: false,
+      gracefullyShutdown: false,
+      express: (app) =>
+        registerRoutes(app as Express, {
+          operations,
+          staticDir: config.staticDir,
+          actorFor: () => ({ id: "http", name: "http-api", role: "admin" }),
+        }),
+    });
+    gameServer.define(ROOM_NAME, class extends WorldRoom {
+      protected override readonly services = services;
+    });
+    await gameServer.listen(config.port, config.host);
+    cleanups.push(() => gameServer.gracefullyShutdown(false));
+    await matchMaker.createRoom(ROOM_NAME, {});
+    for (const sync of syncs.values()) sync.start();
+
+    const address = (transport.server as HttpServer).address() as AddressInfo;
+    const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
+    return { url: `http://${shownHost}:${address.port}`, port: address.port, db, syncs, simulator, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+function demoCluster(sim: Simulator): ClusterConfig {
+  return {
+    id: DEMO_CLUSTER_ID,
+    name: "Demo lab (simulated)",
+    url: sim.url,
+    auth: { kind: "token", tokenId: sim.adminToken.tokenId, secret: sim.adminToken.secret },
+    fingerprint: sim.fingerprint,
+    insecure: false,
+  };
+}

@@ -1,0 +1,142 @@
+import type { OperationKind, OperationState } from "../../../shared/src/protocol.ts";
+import type { Sql } from "./sql.ts";
+
+export interface OperationRecord {
+  id: string;
+  kind: OperationKind;
+  clusterId: string;
+  vmid: number;
+  node: string;
+  guestType: "lxc" | "qemu";
+  requestedBy: string;
+  state: OperationState;
+  progress: number;
+  message: string;
+  error: string;
+  upid: string | null;
+  params: Record<string, unknown>;
+  createdAt: Date;
+  startedAt: Date | null;
+  finishedAt: Date | null;
+}
+
+interface OperationRow {
+  id: string;
+  kind: OperationKind;
+  cluster_id: string;
+  vmid: number;
+  node: string;
+  guest_type: "lxc" | "qemu";
+  requested_by: string;
+  state: OperationState;
+  progress: number;
+  message: string;
+  error: string;
+  upid: string | null;
+  params: Record<string, unknown>;
+  created_at: Date;
+  started_at: Date | null;
+  finished_at: Date | null;
+}
+
+const COLUMNS =
+  "id, kind, cluster_id, vmid, node, guest_type, requested_by, state, progress, message, error, upid, params, created_at, started_at, finished_at";
+
+function fromRow(r: OperationRow): OperationRecord {
+  return {
+    id: r.id,
+    kind: r.kind,
+    clusterId: r.cluster_id,
+    vmid: r.vmid,
+    node: r.node,
+    guestType: r.guest_type,
+    requestedBy: r.requested_by,
+    state: r.state,
+    progress: r.progress,
+    message: r.message,
+    error: r.error,
+    upid: r.upid,
+    params: r.params,
+    createdAt: r.created_at,
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+  };
+}
+
+export type NewOperation = Pick<
+  OperationRecord,
+  "id" | "kind" | "clusterId" | "vmid" | "node" | "guestType" | "requestedBy" | "params"
+>;
+
+/** Inserts a queued operation; returns null when the guest already has one in flight. */
+export async function insertOperation(tx: Sql, op: NewOperation, now: Date): Promise<OperationRecord | null> {
+  const { rows } = await tx.query<OperationRow>(
+    `INSERT INTO operations (id, kind, cluster_id, vmid, node, guest_type, requested_by, state, params, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8::jsonb, $9)
+     ON CONFLICT (cluster_id, vmid) WHERE state IN ('queued', 'running') DO NOTHING
+     RETURNING ${COLUMNS}`,
+    [op.id, op.kind, op.clusterId, op.vmid, op.node, op.guestType, op.requestedBy, JSON.stringify(op.params), now],
+  );
+  return rows[0] ? fromRow(rows[0]) : null;
+}
+
+export async function getOperation(sql: Sql, id: string): Promise<OperationRecord | null> {
+  const { rows } = await sql.query<OperationRow>(`SELECT ${COLUMNS} FROM operations WHERE id = $1`, [id]);
+  return rows[0] ? fromRow(rows[0]) : null;
+}
+
+export async function findActiveOperation(sql: Sql, clusterId: string, vmid: number): Promise<OperationRecord | null> {
+  const { rows } = await sql.query<OperationRow>(
+    `SELECT ${COLUMNS} FROM operations WHERE cluster_id = $1 AND vmid = $2 AND state IN ('queued', 'running')`,
+    [clusterId, vmid],
+  );
+  return rows[0] ? fromRow(rows[0]) : null;
+}
+
+/** In-flight operations plus the most recent finished ones, newest first. */
+export async function listRecentOperations(sql: Sql, finishedLimit: number): Promise<OperationRecord[]> {
+  const { rows } = await sql.query<OperationRow>(
+    `(SELECT ${COLUMNS} FROM operations WHERE state IN ('queued', 'running'))
+     UNION ALL
+     (SELECT ${COLUMNS} FROM operations WHERE state IN ('succeeded', 'failed') ORDER BY finished_at DESC LIMIT $1)`,
+    [finishedLimit],
+  );
+  return rows.map(fromRow).sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime());
+}
+
+export async function markRunning(sql: Sql, id: string, now: Date): Promise<OperationRecord | null> {
+  const { rows } = await sql.query<OperationRow>(
+    `UPDATE operations SET state = 'running', started_at = COALESCE(started_at, $2)
+     WHERE id = $1 AND state IN ('queued', 'running') RETURNING ${COLUMNS}`,
+    [id, now],
+  );
+  return rows[0] ? fromRow(rows[0]) : null;
+}
+
+export async function recordUpid(sql: Sql, id: string, upid: string): Promise<void> {
+  await sql.query("UPDATE operations SET upid = $2 WHERE id = $1", [id, upid]);
+}
+
+export async function recordProgress(sql: Sql, id: string, progress: number, message: string): Promise<OperationRecord | null> {
+  const { rows } = await sql.query<OperationRow>(
+    `UPDATE operations SET progress = $2, message = $3 WHERE id = $1 AND state = 'running' RETURNING ${COLUMNS}`,
+    [id, progress, message],
+  );
+  return rows[0] ? fromRow(rows[0]) : null;
+}
+
+/** Ends an operation once; a second call (a retried job) changes nothing and returns null. */
+export async function finishOperation(
+  sql: Sql,
+  id: string,
+  outcome: { state: "succeeded" | "failed"; message: string; error: string },
+  now: Date,
+): Promise<OperationRecord | null> {
+  const { rows } = await sql.query<OperationRow>(
+    `UPDATE operations SET state = $2, message = $3, error = $4, progress = CASE WHEN $2 = 'succeeded' THEN 1 ELSE progress END,
+       finished_at = $5
+     WHERE id = $1 AND state IN ('queued', 'running') RETURNING ${COLUMNS}`,
+    [id, outcome.state, outcome.message, outcome.error, now],
+  );
+  return rows[0] ? fromRow(rows[0]) : null;
+}

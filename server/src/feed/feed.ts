@@ -1,0 +1,41 @@
+import type { ClusterStatus } from "../../../shared/src/protocol.ts";
+import type { OperationRecord } from "../db/operations.ts";
+import type { HostPlacement, ObservedGuest, ObservedHost } from "../sync/model.ts";
+
+/** Change events from sync and jobs to the world; the only way either reaches the room. */
+export type FeedEvent =
+  | { type: "cluster"; clusterId: string; name: string; status: ClusterStatus; error: string; lastSyncAt: number }
+  | { type: "cluster.removed"; clusterId: string }
+  /** A whole cycle's observation, metrics included: metrics travel only here, never into Postgres. */
+  | { type: "estate"; clusterId: string; hosts: (ObservedHost & HostPlacement)[]; guests: ObservedGuest[] }
+  | { type: "operation"; operation: OperationRecord };
+
+export interface Feed {
+  publish(event: FeedEvent): void;
+  subscribe(listener: (event: FeedEvent) => void): () => void;
+}
+
+/**
+ * In-process feed. A listener that throws is reported and never stops delivery to the others,
+ * so a bug in one projection cannot silence the world.
+ */
+export class LocalFeed implements Feed {
+  readonly #listeners = new Set<(event: FeedEvent) => void>();
+
+  constructor(private readonly onListenerError: (error: unknown, event: FeedEvent) => void) {}
+
+  publish(event: FeedEvent): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(event);
+      } catch (error) {
+        this.onListenerError(error, event);
+      }
+    }
+  }
+
+  subscribe(listener: (event: FeedEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+}

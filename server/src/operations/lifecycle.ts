@@ -1,0 +1,69 @@
+import type { OperationKind } from "../../../shared/src/protocol.ts";
+import { recordUpid, type OperationRecord } from "../db/operations.ts";
+import { followTask, parseUpid, type ProxmoxClient } from "../proxmox/index.ts";
+import type { OperationContext } from "./context.ts";
+import type { OperationOutcome, ProgressReporter } from "./outcome.ts";
+
+type PowerAction = Extract<OperationKind, "start" | "stop" | "shutdown" | "reboot">;
+
+/** Typical durations, only to move a progress bar: Proxmox reports no percentage for these tasks. */
+const EXPECTED_SECONDS: Record<PowerAction, number> = { start: 3, stop: 2, shutdown: 8, reboot: 10 };
+
+const TASK_TYPES: Record<"lxc" | "qemu", Record<PowerAction, string>> = {
+  lxc: { start: "vzstart", stop: "vzstop", shutdown: "vzshutdown", reboot: "vzreboot" },
+  qemu: { start: "qmstart", stop: "qmstop", shutdown: "qmshutdown", reboot: "qmreboot" },
+};
+
+/** The status a guest has once the action is done; a guest already there needs nothing. */
+const SETTLED_STATUS: Partial<Record<PowerAction, "running" | "stopped">> = { start: "running", stop: "stopped", shutdown: "stopped" };
+
+export async function runPowerAction(
+  ctx: OperationContext,
+  client: ProxmoxClient,
+  op: OperationRecord,
+  report: ProgressReporter,
+  signal: AbortSignal,
+): Promise<OperationOutcome> {
+  const action = op.kind as PowerAction;
+  let upid = op.upid ?? (op.startedAt ? await findStartedTask(client, op, action) : null);
+  if (!upid) {
+    const settled = SETTLED_STATUS[action];
+    if (settled && op.startedAt) {
+      const status = await client.guestStatus(op.node, op.guestType, op.vmid);
+      if (status.status === settled) return { state: "succeeded", message: `Already ${settled}.`, error: "" };
+    }
+    upid = await client.guestPowerAction(op.node, op.guestType, op.vmid, action);
+  }
+  if (upid !== op.upid) await recordUpid(ctx.sql, op.id, upid);
+
+  const started = parseUpid(upid).starttime * 1000;
+  let lastLine = "";
+  const result = await followTask(client, upid, {
+    pollIntervalMs: ctx.taskPollMs,
+    signal,
+    onLog: (lines) => {
+      lastLine = lines.at(-1) ?? lastLine;
+      const elapsed = (ctx.now().getTime() - started) / 1000;
+      void report(Math.min(0.95, elapsed / EXPECTED_SECONDS[action]), lastLine);
+    },
+  });
+  const message = result.exitstatus === "OK" ? `${action} finished` : `${action} finished with ${result.exitstatus}`;
+  return { state: "succeeded", message, error: "" };
+}
+
+/**
+ * After a crash between sending the request and recording its UPID, the task may already exist.
+ * Looking for it (same guest, same type, started since the operation began) keeps a retried job
+ * from acting twice.
+ */
+async function findStartedTask(client: ProxmoxClient, op: OperationRecord, action: PowerAction): Promise<string | null> {
+  const since = Math.floor((op.startedAt?.getTime() ?? 0) / 1000) - 1;
+  const { tasks } = await client.nodeTasks(op.node, {
+    vmid: op.vmid,
+    typefilter: TASK_TYPES[op.guestType][action],
+    source: "all",
+    since,
+    limit: 5,
+  });
+  return tasks.find((t) => t.starttime >= since)?.upid ?? null;
+}

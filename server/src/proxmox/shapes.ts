@@ -1,0 +1,313 @@
+import {
+  array,
+  boolean,
+  coerce,
+  dynamic,
+  enums,
+  intersection,
+  literal,
+  number,
+  object,
+  optional,
+  record,
+  string,
+  tuple,
+  type as looseObject,
+  union,
+  type Infer,
+  type Struct,
+} from "superstruct";
+import { pveBoolean, pveCommaList, pveFlag, pveInteger, pveNumber, pveString, pveTagList } from "./coerce.ts";
+
+// Reply shapes of the endpoints Proximity uses, field names as PVE sends them (see
+// shared/reference/pve-api-endpoints.md). Fields PVE documents as optional, or leaves out for stopped
+// guests, stay optional; unknown fields are dropped when parsing.
+
+const count = optional(pveNumber);
+
+export const VersionShape = object({
+  version: pveString,
+  release: pveString,
+  repoid: pveString,
+  console: optional(string()),
+});
+export type Version = Infer<typeof VersionShape>;
+
+/** `unknown` appears for guests until the next status broadcast, and for guests on offline nodes. */
+export const GUEST_RESOURCE_STATUSES = ["running", "stopped", "unknown"] as const;
+export const NODE_STATUSES = ["online", "offline", "unknown"] as const;
+export const GUEST_RUN_STATUSES = ["running", "stopped"] as const;
+
+const guestStats = {
+  cpu: count,
+  maxcpu: count,
+  mem: count,
+  maxmem: count,
+  disk: count,
+  maxdisk: count,
+  netin: count,
+  netout: count,
+  diskread: count,
+  diskwrite: count,
+  uptime: count,
+};
+
+export const ClusterGuestResourceShape = object({
+  type: enums(["qemu", "lxc"]),
+  id: string(),
+  vmid: pveInteger,
+  node: string(),
+  status: enums(GUEST_RESOURCE_STATUSES),
+  name: optional(pveString),
+  template: pveFlag,
+  ...guestStats,
+  lock: optional(string()),
+  tags: pveTagList,
+  pool: optional(string()),
+  hastate: optional(string()),
+});
+export type ClusterGuestResource = Infer<typeof ClusterGuestResourceShape>;
+
+export const ClusterNodeResourceShape = object({
+  type: literal("node"),
+  id: string(),
+  node: string(),
+  status: enums(NODE_STATUSES),
+  cpu: count,
+  maxcpu: count,
+  mem: count,
+  maxmem: count,
+  disk: count,
+  maxdisk: count,
+  uptime: count,
+  level: optional(string()),
+  "cgroup-mode": optional(pveInteger),
+  hastate: optional(string()),
+});
+export type ClusterNodeResource = Infer<typeof ClusterNodeResourceShape>;
+
+export const ClusterStorageResourceShape = object({
+  type: literal("storage"),
+  id: string(),
+  node: string(),
+  storage: string(),
+  status: string(),
+  plugintype: optional(string()),
+  shared: pveFlag,
+  content: pveCommaList,
+  disk: count,
+  maxdisk: count,
+});
+export type ClusterStorageResource = Infer<typeof ClusterStorageResourceShape>;
+
+/**
+ * Pools, SDN zones, networks and types newer PVE versions add: kept (so a new type does not break the
+ * whole listing) under `type: "other"` with the original in `pveType`.
+ */
+export const ClusterOtherResourceShape = coerce(
+  object({
+    type: literal("other"),
+    pveType: string(),
+    id: string(),
+    node: optional(string()),
+    status: optional(string()),
+    name: optional(pveString),
+  }),
+  looseObject({ type: string() }),
+  (value) => (value.type === "other" ? value : { ...value, type: "other", pveType: value.type }),
+);
+export type ClusterOtherResource = Infer<typeof ClusterOtherResourceShape>;
+
+export type ClusterResource = ClusterGuestResource | ClusterNodeResource | ClusterStorageResource | ClusterOtherResource;
+
+export const ClusterResourceShape: Struct<ClusterResource, null> = dynamic<ClusterResource>((value) => {
+  const type = typeof value === "object" && value !== null ? (value as { type?: unknown }).type : undefined;
+  if (type === "qemu" || type === "lxc") return ClusterGuestResourceShape;
+  if (type === "node") return ClusterNodeResourceShape;
+  if (type === "storage") return ClusterStorageResourceShape;
+  return ClusterOtherResourceShape;
+});
+
+export const ClusterStatusClusterShape = object({
+  type: literal("cluster"),
+  id: string(),
+  name: pveString,
+  nodes: pveInteger,
+  version: pveInteger,
+  quorate: pveBoolean,
+});
+export const ClusterStatusNodeShape = object({
+  type: literal("node"),
+  id: string(),
+  name: pveString,
+  /** 0 on a single-node install without corosync. */
+  nodeid: optional(pveInteger),
+  /** Whether this is the node that answered. */
+  local: pveFlag,
+  online: pveBoolean,
+  ip: optional(string()),
+  level: optional(string()),
+});
+export type ClusterStatusEntry = Infer<typeof ClusterStatusClusterShape> | Infer<typeof ClusterStatusNodeShape>;
+
+export const ClusterStatusEntryShape: Struct<ClusterStatusEntry, null> = dynamic<ClusterStatusEntry>((value) =>
+  typeof value === "object" && value !== null && (value as { type?: unknown }).type === "cluster"
+    ? ClusterStatusClusterShape
+    : ClusterStatusNodeShape,
+);
+
+const taskIdentity = {
+  upid: string(),
+  node: string(),
+  type: string(),
+  id: pveString,
+  user: string(),
+  tokenid: optional(string()),
+  starttime: pveInteger,
+};
+
+/** `/cluster/tasks`: running entries have `pid`, finished ones `endtime` + `status` (the exit text). */
+export const ClusterTaskShape = object({
+  ...taskIdentity,
+  pid: optional(pveInteger),
+  endtime: optional(pveInteger),
+  status: optional(string()),
+});
+export type ClusterTask = Infer<typeof ClusterTaskShape>;
+
+/** `/nodes/{node}/tasks`: `status` is the exit text, or `RUNNING` for active ones. */
+export const NodeTaskShape = object({
+  ...taskIdentity,
+  pid: pveInteger,
+  pstart: pveInteger,
+  endtime: optional(pveInteger),
+  status: optional(string()),
+});
+export type NodeTask = Infer<typeof NodeTaskShape>;
+
+export const TaskStatusShape = object({
+  ...taskIdentity,
+  pid: pveInteger,
+  pstart: pveInteger,
+  status: enums(GUEST_RUN_STATUSES),
+  /** Only once stopped: `OK`, `WARNINGS: n`, or the error text. */
+  exitstatus: optional(string()),
+});
+export type TaskStatus = Infer<typeof TaskStatusShape>;
+
+export const TaskLogLineShape = object({ n: pveInteger, t: pveString });
+export type TaskLogLine = Infer<typeof TaskLogLineShape>;
+
+export const NodeEntryShape = object({
+  node: string(),
+  status: enums(NODE_STATUSES),
+  cpu: count,
+  maxcpu: count,
+  mem: count,
+  maxmem: count,
+  disk: count,
+  maxdisk: count,
+  uptime: count,
+  level: optional(string()),
+  ssl_fingerprint: optional(string()),
+});
+export type NodeEntry = Infer<typeof NodeEntryShape>;
+
+const usage = object({ total: pveNumber, used: pveNumber, free: pveNumber, available: optional(pveNumber) });
+
+export const NodeStatusShape = object({
+  uptime: pveNumber,
+  cpu: pveNumber,
+  wait: count,
+  /** 1, 5 and 15 minute averages; PVE sends them as strings. */
+  loadavg: tuple([pveNumber, pveNumber, pveNumber]),
+  memory: usage,
+  swap: optional(usage),
+  rootfs: object({ total: pveNumber, used: pveNumber, free: optional(pveNumber), avail: pveNumber }),
+  cpuinfo: object({
+    cpus: pveInteger,
+    cores: optional(pveInteger),
+    sockets: optional(pveInteger),
+    model: optional(pveString),
+    mhz: optional(pveNumber),
+  }),
+  pveversion: pveString,
+  kversion: optional(pveString),
+});
+export type NodeStatus = Infer<typeof NodeStatusShape>;
+
+const guestCommon = {
+  vmid: pveInteger,
+  status: enums(GUEST_RUN_STATUSES),
+  name: optional(pveString),
+  template: pveFlag,
+  cpus: count,
+  ...guestStats,
+  maxswap: count,
+  swap: count,
+  pid: optional(pveInteger),
+  lock: optional(string()),
+  tags: pveTagList,
+  /** QEMU only: `running`, `paused`, `prelaunch`, … */
+  qmpstatus: optional(string()),
+};
+
+export const GuestListEntryShape = object(guestCommon);
+/** `type` is not in PVE's qemu list; the client fills it in from the endpoint it asked. */
+export type GuestListEntry = Infer<typeof GuestListEntryShape> & { type: "lxc" | "qemu" };
+
+export const GuestStatusShape = object({
+  ...guestCommon,
+  ha: optional(object({ managed: pveBoolean, state: optional(string()) })),
+});
+export type GuestStatus = Infer<typeof GuestStatusShape> & { type: "lxc" | "qemu" };
+
+/**
+ * Config values are strings and numbers as PVE stores them (property strings like `net0` stay raw). The
+ * one non-scalar, LXC's raw `lxc` key ([[key, value], …]), becomes `key: value` lines as in the file.
+ */
+const configValue = coerce(
+  union([string(), number()]),
+  union([boolean(), array(tuple([string(), string()]))]),
+  (value) => (typeof value === "boolean" ? Number(value) : value.map(([key, item]) => `${key}: ${item}`).join("\n")),
+);
+export const GuestConfigShape = intersection([looseObject({ digest: string() }), record(string(), configValue)]);
+export type GuestConfig = { digest: string } & Record<string, string | number>;
+
+export const StorageEntryShape = object({
+  storage: string(),
+  type: string(),
+  content: pveCommaList,
+  active: optional(pveBoolean),
+  enabled: optional(pveBoolean),
+  shared: optional(pveBoolean),
+  total: count,
+  used: count,
+  avail: count,
+  used_fraction: count,
+});
+export type StorageEntry = Infer<typeof StorageEntryShape>;
+
+export const StorageContentEntryShape = object({
+  volid: string(),
+  format: string(),
+  size: pveNumber,
+  /** Not in the schema but always sent: `images`, `rootdir`, `vztmpl`, `iso`, `backup`, … */
+  content: optional(string()),
+  /** `lxc` / `qemu` for backups. */
+  subtype: optional(string()),
+  ctime: optional(pveInteger),
+  vmid: optional(pveInteger),
+  notes: optional(pveString),
+  protected: optional(pveBoolean),
+  parent: optional(string()),
+  used: count,
+  encrypted: optional(pveString),
+});
+export type StorageContentEntry = Infer<typeof StorageContentEntryShape>;
+
+export const TicketShape = object({
+  username: string(),
+  ticket: string(),
+  CSRFPreventionToken: string(),
+});

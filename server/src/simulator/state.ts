@@ -1,0 +1,106 @@
+/** In-memory truth of the simulated cluster. Only the model and the task workers mutate it. */
+
+export type GuestType = "lxc" | "qemu";
+export type RunState = "running" | "stopped";
+
+export interface GuestState {
+  vmid: number;
+  type: GuestType;
+  node: string;
+  name: string;
+  status: RunState;
+  lock?: string;
+  /** ";"-separated, as stored in the config. */
+  tags?: string;
+  template: boolean;
+  cores: number;
+  /** MiB. */
+  memory: number;
+  /** MiB, LXC only. */
+  swap: number;
+  /** Root disk size in bytes. */
+  maxdisk: number;
+  /** Remaining config keys (net0, ostype, rootfs/scsi0, …) in file order. */
+  config: Record<string, string | number>;
+  /** Live metrics; meaningful while running, zero while stopped. */
+  cpu: number;
+  mem: number;
+  swapUsed: number;
+  disk: number;
+  netin: number;
+  netout: number;
+  diskread: number;
+  diskwrite: number;
+  /** Clock time (ms) the guest was last started. */
+  startedAt: number;
+  /** Process id of the running container init / QEMU process. */
+  pid: number;
+}
+
+export interface StorageItem {
+  volid: string;
+  content: "iso" | "vztmpl" | "backup" | "images" | "rootdir";
+  format: string;
+  size: number;
+  vmid?: number;
+  ctime?: number;
+  subtype?: GuestType;
+  notes?: string;
+  protected?: boolean;
+}
+
+export interface StorageState {
+  storage: string;
+  type: "dir" | "lvmthin";
+  /** Sorted content types. */
+  content: string[];
+  total: number;
+  /** Used bytes not accounted for by listed items (OS files, thin metadata). */
+  baseUsed: number;
+  items: StorageItem[];
+}
+
+export interface NodeState {
+  name: string;
+  nodeid: number;
+  ip: string;
+  online: boolean;
+  cpuModel: string;
+  sockets: number;
+  cores: number;
+  maxcpu: number;
+  mhz: string;
+  /** Bytes. */
+  maxmem: number;
+  /** Root filesystem bytes. */
+  rootTotal: number;
+  rootUsed: number;
+  swapTotal: number;
+  /** Clock time (ms) of the last boot; uptime and task pstart derive from it. */
+  bootAt: number;
+  /** Host overhead that is not guest memory (bytes) and idle cpu fraction. */
+  baseMem: number;
+  baseCpu: number;
+  cpu: number;
+  mem: number;
+  wait: number;
+  loadavg: [number, number, number];
+  nextPid: number;
+  storages: StorageState[];
+}
+
+/** What pvestatd last broadcast for a guest: /cluster/resources serves status and stats from here. */
+export interface PublishedGuest {
+  status: RunState;
+  cpu: number;
+  maxcpu: number;
+  mem: number;
+  maxmem: number;
+  disk: number;
+  maxdisk: number;
+  netin: number;
+  netout: number;
+  diskread: number;
+  diskwrite: number;
+  uptime: number;
+}

@@ -1,0 +1,81 @@
+import type { GuestStatus, HostStatus } from "../../../shared/src/protocol.ts";
+
+/** What Proximity stores about a host: the durable facts, not its metrics. */
+export interface HostFacts {
+  node: string;
+  status: HostStatus;
+  maxCpu: number;
+  maxMemMiB: number;
+}
+
+export interface HostPlacement {
+  rackId: string;
+  slot: number;
+}
+
+export interface GuestFacts {
+  vmid: number;
+  node: string;
+  type: "lxc" | "qemu";
+  name: string;
+  status: GuestStatus;
+  tags: string;
+  lock: string;
+  template: boolean;
+  cpus: number;
+  maxMemMiB: number;
+  maxDiskMiB: number;
+}
+
+export interface HostMetrics {
+  cpu: number;
+  memMiB: number;
+  uptime: number;
+}
+
+export interface GuestMetrics {
+  /** A running Proxmox task on the guest, from /cluster/tasks (type, e.g. "vzdump"), or "". */
+  externalTask: string;
+  cpu: number;
+  memMiB: number;
+  diskMiB: number;
+  netInKiB: number;
+  netOutKiB: number;
+  uptime: number;
+}
+
+export type ObservedHost = HostFacts & HostMetrics;
+export type ObservedGuest = GuestFacts & GuestMetrics;
+
+/** One cycle's view of a cluster, normalised from /cluster/resources. */
+export interface ObservedEstate {
+  hosts: ObservedHost[];
+  guests: ObservedGuest[];
+}
+
+export interface Rack {
+  id: string;
+  position: number;
+  name: string;
+}
+
+/** What Postgres holds for a cluster (kept in memory by the sync loop as the diff base). */
+export interface KnownEstate {
+  racks: Rack[];
+  hosts: Map<string, HostFacts & HostPlacement>;
+  guests: Map<number, GuestFacts>;
+}
+
+export interface EstateChanges {
+  newRacks: Rack[];
+  hostsUpserted: (HostFacts & HostPlacement)[];
+  hostsRemoved: string[];
+  guestsUpserted: GuestFacts[];
+  guestsRemoved: number[];
+}
+
+export function hasChanges(c: EstateChanges): boolean {
+  return (
+    c.newRacks.length + c.hostsUpserted.length + c.hostsRemoved.length + c.guestsUpserted.length + c.guestsRemoved.length > 0
+  );
+}

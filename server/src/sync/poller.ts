@@ -1,0 +1,142 @@
+import type { ClusterStatus } from "../../../shared/src/protocol.ts";
+import { recordClusterSync } from "../db/clusters.ts";
+import { loadKnownEstate, writeEstateChanges } from "../db/estate.ts";
+import type { Sql } from "../db/sql.ts";
+import type { Feed } from "../feed/feed.ts";
+import type { Logger } from "../log.ts";
+import type { ProxmoxClient } from "../proxmox/index.ts";
+import { applyToKnown, diffEstate } from "./diff.ts";
+import { hasChanges, type EstateChanges, type KnownEstate } from "./model.ts";
+import { observeEstate } from "./observe.ts";
+
+export interface SyncContext {
+  sql: Sql;
+  feed: Feed;
+  log: Logger;
+  now: () => Date;
+}
+
+export interface CycleResult {
+  ok: boolean;
+  changes: EstateChanges | null;
+  error?: string;
+}
+
+/** Longest wait between attempts while a cluster is unreachable. */
+const MAX_BACKOFF_MS = 30_000;
+
+/**
+ * Keeps one cluster's rows and world projection equal to what Proxmox reports: two API calls per
+ * cycle whatever the estate's size. An unreachable cluster is marked offline and retried with
+ * backoff; what is known about it stays.
+ */
+export class ClusterSync {
+  #known: KnownEstate | null = null;
+  #status: ClusterStatus = "connecting";
+  #failures = 0;
+  #timer: NodeJS.Timeout | null = null;
+  #stopped = false;
+  #cycle: Promise<CycleResult> | null = null;
+
+  constructor(
+    private readonly ctx: SyncContext,
+    private readonly cluster: { id: string; name: string },
+    private readonly client: ProxmoxClient,
+    private readonly intervalMs: number,
+  ) {}
+
+  start(): void {
+    this.#stopped = false;
+    this.#schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    if (this.#timer) clearTimeout(this.#timer);
+    await this.#cycle?.catch(() => undefined);
+  }
+
+  /** One cycle; concurrent callers share the cycle in progress. */
+  runCycle(): Promise<CycleResult> {
+    this.#cycle ??= this.#runCycle().finally(() => {
+      this.#cycle = null;
+    });
+    return this.#cycle;
+  }
+
+  #schedule(delayMs: number): void {
+    if (this.#stopped) return;
+    this.#timer = setTimeout(() => {
+      void this.runCycle().then((result) => {
+        const backoff = Math.min(this.intervalMs * 2 ** this.#failures, MAX_BACKOFF_MS);
+        this.#schedule(result.ok ? this.intervalMs : backoff);
+      });
+    }, delayMs);
+    this.#timer.unref();
+  }
+
+  async #runCycle(): Promise<CycleResult> {
+    const { sql, feed, log } = this.ctx;
+    const clusterId = this.cluster.id;
+    let changes: EstateChanges | null = null;
+    try {
+      this.#known ??= await loadKnownEstate(sql, clusterId);
+      const [resources, tasks] = await Promise.all([this.client.clusterResources(), this.client.clusterTasks()]);
+      const ownUpids = await this.#ownRunningUpids();
+      const observed = observeEstate(resources, tasks, ownUpids);
+      const known = this.#known;
+      changes = diffEstate(clusterId, known, observed);
+      const diff = changes;
+      if (hasChanges(diff)) {
+        await sql.transaction((tx) => writeEstateChanges(tx, clusterId, diff));
+        applyToKnown(known, diff);
+      }
+      const now = this.ctx.now();
+      await this.#setStatus("online", "", now);
+      feed.publish({
+        type: "estate",
+        clusterId,
+        hosts: observed.hosts.flatMap((h) => {
+          const placed = known.hosts.get(h.node);
+          return placed ? [{ ...h, rackId: placed.rackId, slot: placed.slot }] : [];
+        }),
+        guests: observed.guests,
+      });
+      this.#failures = 0;
+      return { ok: true, changes };
+    } catch (error) {
+      this.#failures++;
+      const message = error instanceof Error ? error.message : String(error);
+      log.warn({ clusterId, failures: this.#failures, err: message }, "cluster sync failed");
+      await this.#setStatus("offline", message, null).catch((e: unknown) =>
+        log.error({ clusterId, err: e instanceof Error ? e.message : String(e) }, "could not record cluster status"),
+      );
+      return { ok: false, changes, error: message };
+    }
+  }
+
+  async #ownRunningUpids(): Promise<Set<string>> {
+    const { rows } = await this.ctx.sql.query<{ upid: string }>(
+      "SELECT upid FROM operations WHERE cluster_id = $1 AND state = 'running' AND upid IS NOT NULL",
+      [this.cluster.id],
+    );
+    return new Set(rows.map((r) => r.upid));
+  }
+
+  async #setStatus(status: ClusterStatus, error: string, at: Date | null): Promise<void> {
+    await recordClusterSync(this.ctx.sql, this.cluster.id, { status, error, at });
+    this.#status = status;
+    this.ctx.feed.publish({
+      type: "cluster",
+      clusterId: this.cluster.id,
+      name: this.cluster.name,
+      status,
+      error,
+      lastSyncAt: at?.getTime() ?? 0,
+    });
+  }
+
+  get status(): ClusterStatus {
+    return this.#status;
+  }
+}

@@ -1,0 +1,70 @@
+import { startServer, type RunningServer } from "../../server/src/app.ts";
+import type { Config } from "../../server/src/config.ts";
+import { createLogger } from "../../server/src/log.ts";
+import { startSimulator, type Simulator, type SimulatorOptions } from "../../server/src/simulator/index.ts";
+import { createTestDatabase } from "./database.ts";
+
+export interface TestProximity {
+  httpUrl: string;
+  wsUrl: string;
+  sim: Simulator;
+  server: RunningServer;
+  clusterId: string;
+  stop(): Promise<void>;
+}
+
+export const TEST_CLUSTER_ID = "lab";
+
+/** Fast but faithful defaults: short task durations, quick status broadcasts, short 401 delay. */
+export const FAST_SIMULATOR: SimulatorOptions = { seed: 7, taskSpeed: 0.05, statusRefreshMs: 200, authFailureDelayMs: 20 };
+
+/**
+ * The whole product as a user runs it: the simulator over HTTPS, a fresh Postgres database,
+ * pg-boss, the world room and HTTP, on a random port.
+ */
+export async function startProximity(
+  options: { simulator?: SimulatorOptions; config?: Partial<Config>; database?: "postgres" | "pglite" } = {},
+): Promise<TestProximity> {
+  const sim = await startSimulator({ ...FAST_SIMULATOR, ...options.simulator });
+  const database = options.database === "pglite" ? null : await createTestDatabase();
+  const config: Config = {
+    port: 0,
+    host: "127.0.0.1",
+    database: database ? { kind: "postgres", url: database.url } : { kind: "pglite", dataDir: "" },
+    demo: null,
+    cluster: {
+      id: TEST_CLUSTER_ID,
+      name: "Test lab",
+      url: sim.url,
+      auth: { kind: "token", tokenId: sim.adminToken.tokenId, secret: sim.adminToken.secret },
+      fingerprint: sim.fingerprint,
+      insecure: false,
+    },
+    syncIntervalMs: 300,
+    transport: "ws",
+    logLevel: "silent",
+    staticDir: "./dist-client",
+    ...options.config,
+  };
+  const log = createLogger(process.env.TEST_LOG_LEVEL ?? "silent");
+  let server: RunningServer;
+  try {
+    server = await startServer(config, log);
+  } catch (error) {
+    await sim.close();
+    await database?.drop();
+    throw error;
+  }
+  return {
+    httpUrl: server.url,
+    wsUrl: server.url.replace(/^http/, "ws"),
+    sim,
+    server,
+    clusterId: TEST_CLUSTER_ID,
+    stop: async () => {
+      await server.stop();
+      await sim.close();
+      await database?.drop();
+    },
+  };
+}
