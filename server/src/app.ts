@@ -32,6 +32,7 @@ export interface RunningServer {
   url: string;
   port: number;
   db: Database;
+  operations: OperationContext;
   syncs: Map<string, ClusterSync>;
   simulator: Simulator | null;
   stop(): Promise<void>;
@@ -113,7 +114,7 @@ export async function startServer(config: Config, log: Logger, now: () => Date =
 
     const address = (transport.server as HttpServer).address() as AddressInfo;
     const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
-    return { url: `http://${shownHost}:${address.port}`, port: address.port, db, syncs, simulator, stop };
+    return { url: `http://${shownHost}:${address.port}`, port: address.port, db, operations, syncs, simulator, stop };
   } catch (error) {
     await stop();
     throw error;

@@ -82,7 +82,8 @@ export interface Config {
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const relevant = Object.fromEntries(
-    Object.keys(Env.schema).flatMap((k) => (env[k] === undefined ? [] : [[k, env[k]]])),
+    // An empty variable counts as unset (docker-compose passes `${X:-}` through as "").
+    Object.keys(Env.schema).flatMap((k) => (env[k] === undefined || env[k] === "" ? [] : [[k, env[k]]])),
   );
   let parsed: Env;
   try {
@@ -91,7 +92,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (!(error instanceof StructError)) throw error;
     const lines = error.failures().map((f) => {
       const key = String(f.path[0]);
-      const shown = SECRET_VARIABLES.has(key) ? "(hidden)" : JSON.stringify(f.value);
+      const shown = SECRET_VARIABLES.has(key) ? "(hidden)" : JSON.stringify(relevant[key]);
       return `${key}=${shown}: ${f.message}`;
     });
     throw new ConfigError(`Invalid configuration:\n  ${lines.join("\n  ")}`);

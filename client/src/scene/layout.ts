@@ -13,8 +13,8 @@ export const CHASSIS = { width: 0.7, height: 0.22, depth: 0.9, inset: 0.03 } as 
 /** The chassis front: a host panel on the viewer's left, a grid of drive bays for the guests on the right. */
 export const FRONT = {
   hostPanelLeft: -0.35,
-  hostPanelRight: -0.2,
-  baysLeft: -0.19,
+  hostPanelRight: -0.17,
+  baysLeft: -0.16,
   baysRight: 0.34,
   baysTop: 0.1,
   baysBottom: -0.1,

@@ -4,18 +4,16 @@ import {
   coerce,
   dynamic,
   enums,
-  intersection,
   literal,
   number,
   object,
   optional,
-  record,
   string,
   tuple,
   type as looseObject,
   union,
+  Struct,
   type Infer,
-  type Struct,
 } from "superstruct";
 import { pveBoolean, pveCommaList, pveFlag, pveInteger, pveNumber, pveString, pveTagList } from "./coerce.ts";
 
@@ -120,13 +118,14 @@ export type ClusterOtherResource = Infer<typeof ClusterOtherResourceShape>;
 
 export type ClusterResource = ClusterGuestResource | ClusterNodeResource | ClusterStorageResource | ClusterOtherResource;
 
-export const ClusterResourceShape: Struct<ClusterResource, null> = dynamic<ClusterResource>((value) => {
+// superstruct's Struct is invariant in its type, so the picked member is widened by hand.
+export const ClusterResourceShape = dynamic<unknown>((value): Struct<any, any> => {
   const type = typeof value === "object" && value !== null ? (value as { type?: unknown }).type : undefined;
   if (type === "qemu" || type === "lxc") return ClusterGuestResourceShape;
   if (type === "node") return ClusterNodeResourceShape;
   if (type === "storage") return ClusterStorageResourceShape;
   return ClusterOtherResourceShape;
-});
+}) as Struct<ClusterResource, null>;
 
 export const ClusterStatusClusterShape = object({
   type: literal("cluster"),
@@ -150,11 +149,12 @@ export const ClusterStatusNodeShape = object({
 });
 export type ClusterStatusEntry = Infer<typeof ClusterStatusClusterShape> | Infer<typeof ClusterStatusNodeShape>;
 
-export const ClusterStatusEntryShape: Struct<ClusterStatusEntry, null> = dynamic<ClusterStatusEntry>((value) =>
-  typeof value === "object" && value !== null && (value as { type?: unknown }).type === "cluster"
-    ? ClusterStatusClusterShape
-    : ClusterStatusNodeShape,
-);
+export const ClusterStatusEntryShape = dynamic<unknown>(
+  (value): Struct<any, any> =>
+    typeof value === "object" && value !== null && (value as { type?: unknown }).type === "cluster"
+      ? ClusterStatusClusterShape
+      : ClusterStatusNodeShape,
+) as Struct<ClusterStatusEntry, null>;
 
 const taskIdentity = {
   upid: string(),
@@ -271,7 +271,21 @@ const configValue = coerce(
   union([boolean(), array(tuple([string(), string()]))]),
   (value) => (typeof value === "boolean" ? Number(value) : value.map(([key, item]) => `${key}: ${item}`).join("\n")),
 );
-export const GuestConfigShape = intersection([looseObject({ digest: string() }), record(string(), configValue)]);
+const configDigest = string();
+// Hand-made rather than intersection(type, record): superstruct's record writes each key over its own
+// value while coercing.
+export const GuestConfigShape = new Struct<GuestConfig, null>({
+  type: "guest config",
+  schema: null,
+  *entries(value) {
+    if (typeof value !== "object" || value === null) return;
+    const record = value as Record<string, unknown>;
+    yield ["digest", record.digest, configDigest];
+    for (const key of Object.keys(record)) if (key !== "digest") yield [key, record[key], configValue];
+  },
+  validator: (value) => (typeof value === "object" && value !== null && !Array.isArray(value)) || "Expected an object",
+  coercer: (value) => (typeof value === "object" && value !== null && !Array.isArray(value) ? { ...value } : value),
+});
 export type GuestConfig = { digest: string } & Record<string, string | number>;
 
 export const StorageEntryShape = object({

@@ -33,7 +33,7 @@ export interface WorkerLog {
 }
 
 export interface TaskWorker {
-  /** Realistic duration in ms before scaling by taskSpeed and slowTaskFactor. */
+  /** Realistic duration in ms before scaling by taskSpeed and slowTaskFactor; read after begin. */
   durationMs: number;
   /** Runs as the worker starts (config load, lock checks); throwing fails the task quickly. */
   begin?(out: WorkerLog): void;
@@ -92,9 +92,10 @@ export class TaskEngine {
     this.byUpid.set(record.upid, record);
     const entry: Running = { record, worker, endAt: now, warnings: 0, timer: undefined as unknown as NodeJS.Timeout };
     const out = this.logFor(entry);
-    let durationMs = worker.durationMs;
+    let durationMs: number;
     try {
       worker.begin?.(out);
+      durationMs = worker.durationMs;
       entry.failure = this.injectedFailure(type, id);
     } catch (err) {
       entry.failure = errorText(err);
