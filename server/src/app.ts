@@ -21,6 +21,7 @@ import { startOperationWorkers } from "./operations/runner.ts";
 import { startSimulator, type Simulator } from "./simulator/index.ts";
 import { ClusterSync } from "./sync/poller.ts";
 import { FINISHED_OPERATIONS_KEPT, WorldProjection } from "./world/projection.ts";
+import { PatchStats } from "./world/patch-stats.ts";
 import { createTransport } from "./world/transport.ts";
 import { WorldRoom } from "./world/WorldRoom.ts";
 import type { WorldServices } from "./world/services.ts";
@@ -80,8 +81,10 @@ export async function startServer(config: Config, log: Logger, now: () => Date =
     }
     cleanups.push(() => Promise.all([...syncs.values()].map((s) => s.stop())));
 
+    const patchStats = new PatchStats();
     const services: WorldServices = {
       log,
+      patchStats,
       operations,
       projection: async (state) => {
         const projection = new WorldProjection(state);
@@ -100,6 +103,7 @@ export async function startServer(config: Config, log: Logger, now: () => Date =
       express: (app) =>
         registerRoutes(app as Express, {
           operations,
+          patchStats,
           staticDir: config.staticDir,
           actorFor: () => ({ id: "http", name: "http-api", role: "admin" }),
         }),

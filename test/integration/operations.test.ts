@@ -69,7 +69,7 @@ describe("lifecycle operations through the room", () => {
 
   it("refuses a second operation on a busy guest, naming the one in progress", async () => {
     const vmid = pickGuest("running");
-    app.sim.setFaults({ slowTaskFactor: 40 });
+    app.sim.setFaults({ slowTaskFactor: 8 });
     try {
       const first = (await alice.request("guest.reboot", { cluster: app.clusterId, vmid })) as { operationId: string };
       await expect(bob.request("guest.shutdown", { cluster: app.clusterId, vmid })).rejects.toMatchObject({
@@ -114,7 +114,7 @@ describe("lifecycle operations through the room", () => {
         signal: new AbortController().signal,
       });
       await waitFor(alice, (s) => s.operations.get(operationId)?.state === "succeeded");
-      const stops = app.sim.model.listTasks().filter((t) => t.vmid === vmid && t.type === "vzstop");
+      const stops = app.sim.model.listTasks().filter((t) => t.id === String(vmid) && t.type === "vzstop");
       expect(stops).toHaveLength(1);
       const audit = await listAudit(app.server.db.sql, { target: `${app.clusterId}/${vmid}`, limit: 10 });
       expect(audit.filter((a) => a.outcome === "succeeded")).toHaveLength(1);

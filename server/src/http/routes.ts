@@ -8,6 +8,7 @@ import { getOperation, type OperationRecord } from "../db/operations.ts";
 import type { Actor } from "../operations/actor.ts";
 import type { OperationContext } from "../operations/context.ts";
 import { submitCommand } from "../operations/submit.ts";
+import type { PatchStats } from "../world/patch-stats.ts";
 
 const STATUS_FOR: Record<RejectionCode, number> = {
   invalid_payload: 400,
@@ -24,6 +25,7 @@ const OPERATION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{
 
 export interface HttpDeps {
   operations: OperationContext;
+  patchStats: PatchStats;
   staticDir: string;
   /** Who an HTTP caller acts as. */
   actorFor(req: Request): Actor;
@@ -52,6 +54,11 @@ export function registerRoutes(app: Express, deps: HttpDeps): void {
     }));
     const degraded = clusters.some((c) => !c.reachable);
     res.json({ status: degraded ? "degraded" : "ok", database: "ok", clusters });
+  });
+
+  app.get("/api/metrics", (_req, res) => {
+    const memory = process.memoryUsage();
+    res.json({ patches: deps.patchStats.summary(), rssBytes: memory.rss, heapUsedBytes: memory.heapUsed });
   });
 
   app.get("/api/operations/:id", async (req, res) => {

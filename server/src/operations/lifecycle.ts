@@ -39,7 +39,7 @@ export async function runPowerAction(
   const started = parseUpid(upid).starttime * 1000;
   let lastLine = "";
   const result = await followTask(client, upid, {
-    pollIntervalMs: ctx.taskPollMs,
+    intervalMs: ctx.taskPollMs,
     signal,
     onLog: (lines) => {
       lastLine = lines.at(-1) ?? lastLine;

@@ -1,5 +1,6 @@
 import type { HttpMethod } from "./errors.ts";
 import { ProxmoxError } from "./errors.ts";
+import { raceAbort } from "./sleep.ts";
 
 export interface CallOptions {
   signal?: AbortSignal;
@@ -75,9 +76,9 @@ export class TicketAuthenticator implements Authenticator {
   }
 
   async headers(method: HttpMethod, options: CallOptions): Promise<AuthHeaders> {
-    if (!this.#session) await this.#exclusive(() => this.#logIn(options));
+    if (!this.#session) await this.#exclusive(() => this.#logIn(options), options);
     else if (this.#now() - this.#session.obtainedAt >= TICKET_RENEW_AFTER_MS) {
-      await this.#exclusive(() => this.#renew(options));
+      await this.#exclusive(() => this.#renew(options), options);
     }
     const session = this.#session!;
     const headers: AuthHeaders = { cookie: `PVEAuthCookie=${session.ticket}` };
@@ -88,29 +89,34 @@ export class TicketAuthenticator implements Authenticator {
   async refresh(refused: AuthHeaders, options: CallOptions): Promise<boolean> {
     // Another request may have logged in again while this one was in flight.
     if (this.#session && refused.cookie !== `PVEAuthCookie=${this.#session.ticket}`) return true;
-    await this.#exclusive(() => this.#logIn(options));
+    await this.#exclusive(() => this.#logIn(options), options);
     return true;
   }
 
-  /** Concurrent callers share one login instead of each posting their own. */
-  async #exclusive(work: () => Promise<void>): Promise<void> {
+  /**
+   * Concurrent callers share one login instead of each posting their own. The login runs without any
+   * caller's signal, so one caller giving up does not fail the others; each still stops waiting on its own.
+   */
+  async #exclusive(work: () => Promise<void>, options: CallOptions): Promise<void> {
     if (!this.#pending) {
       this.#pending = work().finally(() => {
         this.#pending = undefined;
       });
+      // Awaited below by at least this caller, but maybe not once it has aborted.
+      this.#pending.catch(() => {});
     }
-    await this.#pending;
+    await raceAbort(this.#pending, options.signal);
   }
 
   async #logIn(options: CallOptions): Promise<void> {
-    this.#store(await this.#login(this.#username, this.#password, options));
+    this.#store(await this.#login(this.#username, this.#password, { timeoutMs: options.timeoutMs }));
   }
 
   async #renew(options: CallOptions): Promise<void> {
     const current = this.#session;
     if (!current || this.#now() - current.obtainedAt < TICKET_RENEW_AFTER_MS) return;
     try {
-      this.#store(await this.#login(this.#username, current.ticket, options));
+      this.#store(await this.#login(this.#username, current.ticket, { timeoutMs: options.timeoutMs }));
     } catch (error) {
       // The old ticket was refused (expired, key rotated): fall back to the password.
       if (!(error instanceof ProxmoxError) || error.kind !== "auth") throw error;

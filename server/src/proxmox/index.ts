@@ -15,6 +15,7 @@ export { ProxmoxError, TaskFailedError, type HttpMethod, type ProxmoxErrorKind }
 export { followTask, type FollowTaskOptions, type TaskOutcome } from "./follow-task.ts";
 export { normalizeFingerprint, type ProxmoxTls } from "./tls.ts";
 export { InvalidUpidError, isUpid, parseUpid, type Upid } from "./upid.ts";
+export { isGuestResource } from "./shapes.ts";
 export type {
   ClusterGuestResource,
   ClusterNodeResource,

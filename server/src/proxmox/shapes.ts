@@ -127,6 +127,10 @@ export const ClusterResourceShape = dynamic<unknown>((value): Struct<any, any> =
   return ClusterOtherResourceShape;
 }) as Struct<ClusterResource, null>;
 
+export function isGuestResource(resource: ClusterResource): resource is ClusterGuestResource {
+  return resource.type === "lxc" || resource.type === "qemu";
+}
+
 export const ClusterStatusClusterShape = object({
   type: literal("cluster"),
   id: string(),

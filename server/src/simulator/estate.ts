@@ -127,7 +127,7 @@ function buildGuest(rng: Rng, seed: GuestSeed): GuestState {
     memory,
     swap: type === "lxc" ? 512 : 0,
     maxdisk: diskGiB * GiB,
-    config: type === "lxc" ? lxcConfig(rng, vmid, diskGiB) : qemuConfig(rng, vmid, diskGiB),
+    config: defaultConfig(rng, type, vmid, diskGiB),
     cpu: 0,
     mem: 0,
     swapUsed: 0,
@@ -143,10 +143,10 @@ function buildGuest(rng: Rng, seed: GuestSeed): GuestState {
     const uptimeMs = intBetween(rng, 600, 60 * 86_400) * 1000;
     bootGuest(rng, guest, node, seed.now - uptimeMs);
     const uptime = uptimeMs / 1000;
-    guest.netin = Math.round(uptime * floatBetween(rng, 500, 200_000));
-    guest.netout = Math.round(uptime * floatBetween(rng, 300, 120_000));
-    guest.diskread = Math.round(uptime * floatBetween(rng, 100, 50_000));
-    guest.diskwrite = Math.round(uptime * floatBetween(rng, 200, 80_000));
+    guest.netin = Math.round(uptime * floatBetween(rng, 200, 40_000));
+    guest.netout = Math.round(uptime * floatBetween(rng, 100, 25_000));
+    guest.diskread = Math.round(uptime * floatBetween(rng, 50, 10_000));
+    guest.diskwrite = Math.round(uptime * floatBetween(rng, 100, 20_000));
   }
   return guest;
 }
@@ -175,6 +175,11 @@ function mac(rng: Rng): string {
 
 function ipFor(vmid: number): string {
   return `10.20.${Math.floor((vmid - 100) / 250) % 256}.${((vmid - 100) % 250) + 2}/16`;
+}
+
+/** Config keys beyond name/cores/memory/tags/lock, as PVE writes them for a new guest. */
+export function defaultConfig(rng: Rng, type: GuestType, vmid: number, diskGiB: number): Record<string, string | number> {
+  return type === "lxc" ? lxcConfig(rng, vmid, diskGiB) : qemuConfig(rng, vmid, diskGiB);
 }
 
 function lxcConfig(rng: Rng, vmid: number, diskGiB: number): Record<string, string | number> {

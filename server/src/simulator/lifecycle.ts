@@ -17,7 +17,7 @@ export interface PowerRequest {
   type: GuestType;
   vmid: number;
   action: PowerAction;
-  /** Authenticated user without token part: only "root@pam" may use skiplock. */
+  /** Authenticated user as PVE sees it ("root@pam!tok" for a token): only "root@pam" may skiplock. */
   authUser: string;
   /** Task owner as written into the UPID ("root@pam!proximity" for a token). */
   taskUser: string;

@@ -56,6 +56,14 @@ export abstract class WorldRoom extends Room<{ state: WorldState }> {
     );
   }
 
+  /** Times every patch so the cost of a cycle is observable (GET /api/metrics). */
+  override broadcastPatch(): boolean {
+    const started = performance.now();
+    const sent = super.broadcastPatch();
+    if (sent) this.services.patchStats.record(performance.now() - started);
+    return sent;
+  }
+
   override onJoin(client: Client, options?: JoinOptions): void {
     const name = typeof options?.name === "string" && options.name.trim() ? options.name.trim().slice(0, MAX_NAME) : "";
     client.userData = { actor: this.services.actorFor(client.sessionId, name) };

@@ -2,10 +2,12 @@ import type { WorldState } from "../../../shared/src/schema/world.ts";
 import type { Logger } from "../log.ts";
 import type { Actor } from "../operations/actor.ts";
 import type { OperationContext } from "../operations/context.ts";
+import type { PatchStats } from "./patch-stats.ts";
 
 /** What the room is given: it reaches nothing else. */
 export interface WorldServices {
   log: Logger;
+  patchStats: PatchStats;
   operations: OperationContext;
   /** Loads the state and subscribes it to the feed; resolves to the unsubscribe function. */
   projection(state: WorldState): Promise<() => void>;

@@ -1,0 +1,77 @@
+import { describe, expect, it } from "vitest";
+import { WorldState } from "../../../shared/src/schema/world.ts";
+import type { OperationRecord } from "../db/operations.ts";
+import type { ObservedGuest, ObservedHost } from "../sync/model.ts";
+import { FINISHED_OPERATIONS_KEPT, WorldProjection } from "./projection.ts";
+
+const host = (node: string, slot: number): ObservedHost & { rackId: string; slot: number } => ({
+  node, status: "online", maxCpu: 8, maxMemMiB: 8192, cpu: 0.5, memMiB: 100, uptime: 1, rackId: "c-r1", slot,
+});
+const guest = (vmid: number, node: string, status: "running" | "stopped" = "running"): ObservedGuest => ({
+  vmid, node, type: "lxc", name: `g${vmid}`, status, tags: "", lock: "", template: false, cpus: 1, maxMemMiB: 512,
+  maxDiskMiB: 1024, externalTask: "", cpu: 0.1, memMiB: 10, diskMiB: 10, netInKiB: 0, netOutKiB: 0, uptime: 5,
+});
+const op = (id: string, state: OperationRecord["state"], vmid = 100, finishedAt: Date | null = null): OperationRecord => ({
+  id, kind: "stop", clusterId: "c", vmid, node: "a", guestType: "lxc", requestedBy: "ann", state, progress: 0, message: "",
+  error: "", upid: null, params: {}, createdAt: new Date(1000), startedAt: null, finishedAt,
+});
+
+function setup() {
+  const state = new WorldState();
+  const projection = new WorldProjection(state);
+  projection.apply({ type: "cluster", clusterId: "c", name: "C", status: "online", error: "", lastSyncAt: 5 });
+  projection.apply({ type: "estate", clusterId: "c", hosts: [host("a", 0), host("b", 1)], guests: [guest(100, "a"), guest(101, "a")] });
+  return { state, projection };
+}
+
+describe("WorldProjection", () => {
+  it("builds clusters → hosts → guests with placement and metrics", () => {
+    const { state } = setup();
+    const a = state.clusters.get("c")!.hosts.get("a")!;
+    expect([a.rack, a.slot, a.cpu]).toEqual(["c-r1", 0, 0.5]);
+    expect([...a.guests.keys()]).toEqual(["100", "101"]);
+    expect(a.guests.get("100")).toMatchObject({ name: "g100", status: "running", memMiB: 10 });
+  });
+
+  it("moves a migrated guest to its new host and drops vanished guests and hosts", () => {
+    const { state, projection } = setup();
+    projection.apply({ type: "estate", clusterId: "c", hosts: [host("b", 1)], guests: [guest(100, "b")] });
+    const hosts = state.clusters.get("c")!.hosts;
+    expect([...hosts.keys()]).toEqual(["b"]);
+    expect([...hosts.get("b")!.guests.keys()]).toEqual(["100"]);
+  });
+
+  it("marks the guest with its operation while in flight and clears it when done", () => {
+    const { state, projection } = setup();
+    projection.apply({ type: "operation", operation: op("o1", "running") });
+    const g = () => state.clusters.get("c")!.hosts.get("a")!.guests.get("100")!;
+    expect(g().operationId).toBe("o1");
+    projection.apply({ type: "operation", operation: { ...op("o1", "failed", 100, new Date(2000)), error: "CT is locked (backup)" } });
+    expect(g().operationId).toBe("");
+    expect(state.operations.get("o1")).toMatchObject({ state: "failed", error: "CT is locked (backup)", finishedAt: 2000 });
+  });
+
+  it("gives a guest that appears later the operation already in flight on it", () => {
+    const { state, projection } = setup();
+    projection.apply({ type: "operation", operation: op("o2", "queued", 102) });
+    projection.apply({ type: "estate", clusterId: "c", hosts: [host("a", 0)], guests: [guest(102, "a")] });
+    expect(state.clusters.get("c")!.hosts.get("a")!.guests.get("102")!.operationId).toBe("o2");
+  });
+
+  it(`keeps only the ${FINISHED_OPERATIONS_KEPT} most recent finished operations`, () => {
+    const { state, projection } = setup();
+    for (let i = 0; i < FINISHED_OPERATIONS_KEPT + 5; i++) {
+      projection.apply({ type: "operation", operation: op(`f${i}`, "succeeded", 100, new Date(10_000 + i)) });
+    }
+    projection.apply({ type: "operation", operation: op("live", "running", 101) });
+    expect(state.operations.size).toBe(FINISHED_OPERATIONS_KEPT + 1);
+    expect(state.operations.has("f0")).toBe(false);
+    expect(state.operations.has(`f${FINISHED_OPERATIONS_KEPT + 4}`)).toBe(true);
+  });
+
+  it("keeps the last sync time when a failed cycle reports none", () => {
+    const { state, projection } = setup();
+    projection.apply({ type: "cluster", clusterId: "c", name: "C", status: "offline", error: "595 Connection refused", lastSyncAt: 0 });
+    expect(state.clusters.get("c")).toMatchObject({ status: "offline", error: "595 Connection refused", lastSyncAt: 5 });
+  });
+});
