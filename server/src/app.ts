@@ -5,6 +5,8 @@ import type { AddressInfo } from "node:net";
 import type { Server as HttpServer } from "node:http";
 import { ROOM_NAME } from "../../shared/src/protocol.ts";
 import { clientForCluster, registerConfiguredCluster } from "./clusters/connect.ts";
+import { AuthService } from "./auth/service.ts";
+import { LoginThrottle } from "./auth/throttle.ts";
 import { ClusterRegistry } from "./clusters/registry.ts";
 import type { ClusterConfig, Config } from "./config.ts";
 import { listClusters } from "./db/clusters.ts";
@@ -36,6 +38,9 @@ export interface RunningServer {
   operations: OperationContext;
   syncs: Map<string, ClusterSync>;
   simulator: Simulator | null;
+  auth: AuthService;
+  /** One-time link to create the first admin, when no account exists yet. */
+  setupUrl: string | null;
   stop(): Promise<void>;
 }
 
@@ -81,11 +86,14 @@ export async function startServer(config: Config, log: Logger, now: () => Date =
     }
     cleanups.push(() => Promise.all([...syncs.values()].map((s) => s.stop())));
 
+    const auth = await AuthService.open(db.sql, now);
     const patchStats = new PatchStats();
     const services: WorldServices = {
       log,
       patchStats,
       operations,
+      auth,
+      allowedOrigins: config.allowedOrigins,
       projection: async (state) => {
         const projection = new WorldProjection(state);
         const rows = await listClusters(db.sql);
@@ -93,7 +101,6 @@ export async function startServer(config: Config, log: Logger, now: () => Date =
         projection.load(rows, estates, await listRecentOperations(db.sql, FINISHED_OPERATIONS_KEPT));
         return feed.subscribe((event) => projection.apply(event));
       },
-      actorFor: (sessionId, name) => ({ id: sessionId, name: name || `admin-${sessionId.slice(0, 4)}`, role: "admin" }),
     };
     const transport = await createTransport(config.transport);
     const gameServer = new Server({
@@ -105,7 +112,10 @@ export async function startServer(config: Config, log: Logger, now: () => Date =
           operations,
           patchStats,
           staticDir: config.staticDir,
-          actorFor: () => ({ id: "http", name: "http-api", role: "admin" }),
+          auth,
+          throttle: new LoginThrottle(() => now().getTime()),
+          demoSignIn: config.demoSignIn,
+          onSessionRevoked: (sessionId, userId) => feed.publish({ type: "session.revoked", sessionId, userId }),
         }),
     });
     gameServer.define(ROOM_NAME, class extends WorldRoom {
@@ -118,7 +128,10 @@ export async function startServer(config: Config, log: Logger, now: () => Date =
 
     const address = (transport.server as HttpServer).address() as AddressInfo;
     const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
-    return { url: `http://${shownHost}:${address.port}`, port: address.port, db, operations, syncs, simulator, stop };
+    const url = `http://${shownHost}:${address.port}`;
+    const setupToken = config.demoSignIn ? null : await auth.setupTokenIfNeeded();
+    const setupUrl = setupToken ? `${url}/#setup=${setupToken}` : null;
+    return { url, port: address.port, db, operations, syncs, simulator, auth, setupUrl, stop };
   } catch (error) {
     await stop();
     throw error;

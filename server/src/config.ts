@@ -29,6 +29,8 @@ const Env = object({
   DEMO: optional(Flag),
   DEMO_NODES: defaulted(Int(1, 50), 3),
   DEMO_GUESTS: defaulted(Int(0, 10_000), 24),
+  DEMO_SIGN_IN: optional(Flag),
+  ALLOWED_ORIGINS: defaulted(pattern(string(), /^(https?:\/\/[^\s,/]+)?(,https?:\/\/[^\s,/]+)*$/), ""),
   PVE_URL: optional(pattern(string(), /^https:\/\/[^/\s]+(:\d+)?\/?$/)),
   PVE_CLUSTER_ID: defaulted(pattern(string(), /^[a-z0-9][a-z0-9-]{0,62}$/), "pve"),
   PVE_CLUSTER_NAME: optional(size(string(), 1, 128)),
@@ -73,6 +75,10 @@ export interface Config {
   database: { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string };
   /** Demo mode: an embedded simulated cluster instead of (or before) a real one. */
   demo: { nodes: number; guests: number } | null;
+  /** Visitors are signed in automatically as the demo admin (labelled as such). */
+  demoSignIn: boolean;
+  /** Browser origins allowed to open the WebSocket besides the server's own. */
+  allowedOrigins: string[];
   cluster: ClusterConfig | null;
   syncIntervalMs: number;
   transport: "ws" | "uws";
@@ -106,6 +112,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       ? { kind: "postgres", url: parsed.DATABASE_URL }
       : { kind: "pglite", dataDir: parsed.DATA_DIR },
     demo: demo ? { nodes: parsed.DEMO_NODES, guests: parsed.DEMO_GUESTS } : null,
+    demoSignIn: parsed.DEMO_SIGN_IN ?? demo,
+    allowedOrigins: parsed.ALLOWED_ORIGINS ? parsed.ALLOWED_ORIGINS.split(",") : [],
     cluster,
     syncIntervalMs: parsed.SYNC_INTERVAL_MS,
     transport: parsed.TRANSPORT,

@@ -11,6 +11,8 @@ try {
     config.demo ? "Proximity demo is running on a simulated cluster" : "Proximity is running",
   );
   console.log(`\n  Proximity is ready: open ${server.url}\n`);
+  if (config.demoSignIn) console.log("  Demo mode: visitors are signed in as the demo admin.\n");
+  if (server.setupUrl) console.log(`  No account exists yet. Create the first admin (link valid for 1 hour):\n  ${server.setupUrl}\n`);
   let stopping = false;
   const shutdown = (signal: string) => {
     if (stopping) return;

@@ -28,6 +28,7 @@ export type ClusterStatus = (typeof CLUSTER_STATUSES)[number];
 
 /** Why a command was refused. Each code has one meaning for every command. */
 export const REJECTION_CODES = [
+  "unauthorized",
   "invalid_payload",
   "unknown_command",
   "forbidden",

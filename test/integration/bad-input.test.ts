@@ -8,7 +8,7 @@ let bystander: WorldRoomClient;
 
 beforeAll(async () => {
   app = await startProximity();
-  [room, bystander] = await Promise.all([joinWorld(app.wsUrl, "fuzzer"), joinWorld(app.wsUrl, "bystander")]);
+  [room, bystander] = await Promise.all([joinWorld(app.wsUrl, app.users.operator.token), joinWorld(app.wsUrl, app.users.admin.token)]);
 });
 
 afterAll(async () => {
@@ -76,7 +76,7 @@ describe("bad input over the room: a clear refusal, and the room keeps serving",
   });
 
   it("a payload over the message limit closes only that connection; others keep working", async () => {
-    const victim = await joinWorld(app.wsUrl, "oversized");
+    const victim = await joinWorld(app.wsUrl, app.users.viewer.token);
     const closed = new Promise<number>((resolve) => victim.onLeave(resolve));
     victim.send("guest.stop", { cluster: "x".repeat(64 * 1024), vmid: 100 } as never);
     expect(await closed).toBeGreaterThanOrEqual(1000);
@@ -89,7 +89,7 @@ describe("bad input over the room: a clear refusal, and the room keeps serving",
 });
 
 describe("bad input over HTTP", () => {
-  const post = (path: string, init: RequestInit = {}) => fetch(`${app.httpUrl}${path}`, { method: "POST", ...init });
+  const post = (path: string, init: RequestInit = {}) => app.api(path, { method: "POST", ...init });
 
   it("answers each malformed request with a status and a reason", async () => {
     const cases: [Promise<Response>, number, string][] = [
@@ -99,9 +99,9 @@ describe("bad input over HTTP", () => {
       [post("/api/guests/lab/999999/actions/stop"), 404, "not_found"],
       [post("/api/guests/lab/100/actions/stop", { body: "{not json", headers: { "content-type": "application/json" } }), 400, "invalid_payload"],
       [post("/api/guests/lab/100/actions/stop", { body: JSON.stringify({ pad: "x".repeat(20_000) }) }), 413, "invalid_payload"],
-      [fetch(`${app.httpUrl}/api/operations/not-an-id`), 400, "invalid_payload"],
-      [fetch(`${app.httpUrl}/api/operations/00000000-0000-4000-8000-000000000000`), 404, "not_found"],
-      [fetch(`${app.httpUrl}/api/nothing-here`), 404, "not_found"],
+      [app.api("/api/operations/not-an-id"), 400, "invalid_payload"],
+      [app.api("/api/operations/00000000-0000-4000-8000-000000000000"), 404, "not_found"],
+      [app.api("/api/nothing-here"), 404, "not_found"],
     ];
     for (const [request, status, code] of cases) {
       const res = await request;

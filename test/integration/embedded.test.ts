@@ -7,7 +7,7 @@ import type { Config } from "../../server/src/config.ts";
 import { getOperation } from "../../server/src/db/operations.ts";
 import { createLogger } from "../../server/src/log.ts";
 import { startSimulator, type Simulator } from "../../server/src/simulator/index.ts";
-import { FAST_SIMULATOR } from "../support/proximity.ts";
+import { FAST_SIMULATOR, TEST_PASSWORD, testConfig } from "../support/proximity.ts";
 import { findGuest, joinWorld, waitFor } from "../support/world-client.ts";
 
 let sim: Simulator;
@@ -23,34 +23,17 @@ afterAll(async () => {
   if (dataDir) await rm(dataDir, { recursive: true, force: true });
 });
 
-function embeddedConfig(): Config {
-  return {
-    port: 0,
-    host: "127.0.0.1",
-    database: { kind: "pglite", dataDir },
-    demo: null,
-    cluster: {
-      id: "home",
-      name: "Home",
-      url: sim.url,
-      auth: { kind: "token", tokenId: sim.adminToken.tokenId, secret: sim.adminToken.secret },
-      fingerprint: sim.fingerprint,
-      insecure: false,
-    },
-    syncIntervalMs: 300,
-    transport: "ws",
-    logLevel: "silent",
-    staticDir: "./dist-client",
-  };
-}
+const embeddedConfig = (): Config => testConfig(sim, "home", { kind: "pglite", dataDir });
 
 describe("embedded database (PGlite, no DATABASE_URL)", () => {
   it("runs the same operations, and keeps the estate and its history across a restart", async () => {
     const log = createLogger("silent");
     let server: RunningServer = await startServer(embeddedConfig(), log);
+    await server.auth.createUser("eve", TEST_PASSWORD, "operator");
+    const signIn = async () => (await server.auth.login("eve", TEST_PASSWORD))!.token;
     const vmid = sim.model.listGuests().find((g) => g.status === "running" && !g.lock)!.vmid;
     let operationId: string;
-    const room = await joinWorld(server.url.replace(/^http/, "ws"), "eve");
+    const room = await joinWorld(server.url.replace(/^http/, "ws"), await signIn());
     try {
       await waitFor(room, (s) => findGuest(s, "home", vmid)?.status === "running");
       ({ operationId } = (await room.request("guest.shutdown", { cluster: "home", vmid })) as { operationId: string });
@@ -65,7 +48,7 @@ describe("embedded database (PGlite, no DATABASE_URL)", () => {
     try {
       expect((await getOperation(server.db.sql, operationId))?.state).toBe("succeeded");
       // The room is seeded from the database before the first sync, so it is complete at once.
-      const again = await joinWorld(server.url.replace(/^http/, "ws"), "eve");
+      const again = await joinWorld(server.url.replace(/^http/, "ws"), await signIn());
       expect(findGuest(again.state, "home", vmid)).toBeDefined();
       expect(again.state.operations.get(operationId)?.state).toBe("succeeded");
       await again.leave();

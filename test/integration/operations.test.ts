@@ -9,7 +9,7 @@ let bob: WorldRoomClient;
 
 beforeAll(async () => {
   app = await startProximity();
-  [alice, bob] = await Promise.all([joinWorld(app.wsUrl, "alice"), joinWorld(app.wsUrl, "bob")]);
+  [alice, bob] = await Promise.all([joinWorld(app.wsUrl, app.users.operator.token), joinWorld(app.wsUrl, app.users.admin.token)]);
 });
 
 afterAll(async () => {
@@ -46,24 +46,24 @@ describe("lifecycle operations through the room", () => {
       ),
     );
     const op = bob.state.operations.get(reply.operationId)!;
-    expect(op).toMatchObject({ kind: "stop", requestedBy: "alice", vmid, progress: 1 });
+    expect(op).toMatchObject({ kind: "stop", requestedBy: "operator", vmid, progress: 1 });
 
     const audit = await listAudit(app.server.db.sql, { target: `${app.clusterId}/${vmid}`, limit: 10 });
     expect(audit.map((a) => [a.actor, a.action, a.outcome])).toEqual([
-      ["alice", "guest.stop", "succeeded"],
-      ["alice", "guest.stop", "requested"],
+      ["operator", "guest.stop", "succeeded"],
+      ["operator", "guest.stop", "requested"],
     ]);
   });
 
   it("starts a stopped VM and reports it over HTTP too", async () => {
     const vmid = pickGuest("stopped", "qemu");
-    const res = await fetch(`${app.httpUrl}/api/guests/${app.clusterId}/${vmid}/actions/start`, { method: "POST" });
+    const res = await app.api(`/api/guests/${app.clusterId}/${vmid}/actions/start`, { method: "POST", as: "operator" });
     expect(res.status).toBe(202);
     const { operationId } = (await res.json()) as { operationId: string };
     expect(res.headers.get("location")).toBe(`/api/operations/${operationId}`);
     await waitFor(alice, (s) => s.operations.get(operationId)?.state === "succeeded");
-    const final = await (await fetch(`${app.httpUrl}/api/operations/${operationId}`)).json();
-    expect(final).toMatchObject({ id: operationId, kind: "start", vmid, state: "succeeded", error: null, requestedBy: "http-api" });
+    const final = await (await app.api(`/api/operations/${operationId}`, { as: "viewer" })).json();
+    expect(final).toMatchObject({ id: operationId, kind: "start", vmid, state: "succeeded", error: null, requestedBy: "operator" });
     expect(app.sim.model.getGuest(vmid)?.status).toBe("running");
   });
 

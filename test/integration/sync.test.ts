@@ -8,7 +8,7 @@ let room: WorldRoomClient;
 
 beforeAll(async () => {
   app = await startProximity();
-  room = await joinWorld(app.wsUrl);
+  room = await joinWorld(app.wsUrl, app.users.viewer.token);
 });
 
 afterAll(async () => {

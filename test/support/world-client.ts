@@ -5,8 +5,10 @@ import { WorldState, type Guest } from "../../shared/src/schema/world.ts";
 export type WorldRoomClient = Room<any, WorldState>;
 
 /** Joins the world as a browser would (the real SDK over a real WebSocket) and waits for the full state. */
-export async function joinWorld(wsUrl: string, name = "tester"): Promise<WorldRoomClient> {
-  const room = (await new Client(wsUrl).joinOrCreate(ROOM_NAME, { name }, WorldState)) as WorldRoomClient;
+export async function joinWorld(wsUrl: string, token: string): Promise<WorldRoomClient> {
+  const client = new Client(wsUrl);
+  client.auth.token = token;
+  const room = (await client.joinOrCreate(ROOM_NAME, {}, WorldState)) as WorldRoomClient;
   await waitFor(room, (s) => s.clusters.size > 0);
   return room;
 }

@@ -58,4 +58,5 @@ hall.scene.executeWhenReady(() => {
     if (++frames === 3) (window as unknown as { __previewReady: boolean }).__previewReady = true;
   });
 });
+(window as unknown as { __scene: unknown }).__scene = hall.scene;
 addEventListener("resize", () => engine.resize());

@@ -1,5 +1,7 @@
 import { Constants } from "@babylonjs/core/Engines/constants";
 import { RawCubeTexture } from "@babylonjs/core/Materials/Textures/rawCubeTexture";
+import "@babylonjs/core/Materials/Textures/baseTexture.polynomial";
+import { CubeMapToSphericalPolynomialTools } from "@babylonjs/core/Misc/HighDynamicRange/cubemapToSphericalPolynomial";
 import type { Scene } from "@babylonjs/core/scene";
 import { hexToRgb, type Theme } from "../theme.ts";
 
@@ -18,13 +20,13 @@ export function hallRadiance(theme: Theme, [x, y, z]: Direction): [number, numbe
   const ok = hexToRgb(theme.colors.ok);
   const horizon = Math.exp(-Math.abs(y) * 4);
   const out: [number, number, number] = [0, 0, 0];
-  for (let i = 0; i < 3; i++) out[i] = bg[i]! * 0.6 + wall[i]! * 1.4 * horizon + (y > 0 ? wall[i]! * 0.5 * y : 0);
-  if (y > 0.35) {
+  for (let i = 0; i < 3; i++) out[i] = bg[i]! + wall[i]! * 3.2 * horizon + (y > 0 ? wall[i]! * 1.6 * y : wall[i]! * 0.6);
+  if (y > 0.25) {
     // Light panels in rows on a ceiling plane one unit up.
     const px = x / y;
     const pz = z / y;
-    const stripe = Math.abs(((pz * 0.8) % 1) + 1) % 1 < 0.14 && Math.abs(px) < 2.6;
-    if (stripe) for (let i = 0; i < 3; i++) out[i] = lamp[i]! * 0.95;
+    const stripe = (((pz * 0.7) % 1) + 1) % 1 < 0.2 && (((px * 0.5) % 1) + 1) % 1 < 0.7;
+    if (stripe) for (let i = 0; i < 3; i++) out[i] = lamp[i]!;
   }
   if (y > -0.06 && y < -0.02) for (let i = 0; i < 3; i++) out[i] = out[i]! + accent[i]! * 0.25;
   if (Math.abs(y) < 0.35) {
@@ -61,30 +63,45 @@ export function cubeFaceDirection(face: number, u: number, v: number): Direction
   return [d[0] / len, d[1] / len, d[2] / len];
 }
 
-export function environmentFaces(theme: Theme, size: number): Uint8Array[] {
-  const faces: Uint8Array[] = [];
+export interface EnvironmentFaces {
+  /** sRGB bytes for the GPU texture. */
+  srgb: Uint8Array[];
+  /** Linear floats for the irradiance (spherical harmonics) fit. */
+  linear: Float32Array[];
+}
+
+const toLinear = (c: number) => Math.pow(c, 2.2);
+
+export function environmentFaces(theme: Theme, size: number): EnvironmentFaces {
+  const srgb: Uint8Array[] = [];
+  const linear: Float32Array[] = [];
   for (let face = 0; face < 6; face++) {
-    const data = new Uint8Array(size * size * 4);
+    const bytes = new Uint8Array(size * size * 4);
+    const floats = new Float32Array(size * size * 4);
     for (let j = 0; j < size; j++) {
       for (let i = 0; i < size; i++) {
         const rgb = hallRadiance(theme, cubeFaceDirection(face, (2 * (i + 0.5)) / size - 1, (2 * (j + 0.5)) / size - 1));
         const o = (j * size + i) * 4;
-        data[o] = Math.round(rgb[0] * 255);
-        data[o + 1] = Math.round(rgb[1] * 255);
-        data[o + 2] = Math.round(rgb[2] * 255);
-        data[o + 3] = 255;
+        for (let c = 0; c < 3; c++) {
+          bytes[o + c] = Math.round(rgb[c]! * 255);
+          floats[o + c] = toLinear(rgb[c]!);
+        }
+        bytes[o + 3] = 255;
+        floats[o + 3] = 1;
       }
     }
-    faces.push(data);
+    srgb.push(bytes);
+    linear.push(floats);
   }
-  return faces;
+  return { srgb, linear };
 }
 
 /** The scene's environment (reflections and image-based fill), generated at start: nothing is downloaded. */
 export function createEnvironmentTexture(scene: Scene, theme: Theme, size = 64): RawCubeTexture {
+  const faces = environmentFaces(theme, size);
   const texture = new RawCubeTexture(
     scene,
-    environmentFaces(theme, size),
+    faces.srgb,
     size,
     Constants.TEXTUREFORMAT_RGBA,
     Constants.TEXTURETYPE_UNSIGNED_BYTE,
@@ -94,5 +111,13 @@ export function createEnvironmentTexture(scene: Scene, theme: Theme, size = 64):
   );
   texture.name = "env-hall";
   texture.gammaSpace = true;
+  const [right, left, up, down, front, back] = faces.linear;
+  texture.sphericalPolynomial = CubeMapToSphericalPolynomialTools.ConvertCubeMapToSphericalPolynomial({
+    right: right!, left: left!, up: up!, down: down!, front: front!, back: back!,
+    size,
+    format: Constants.TEXTUREFORMAT_RGBA,
+    type: Constants.TEXTURETYPE_FLOAT,
+    gammaSpace: false,
+  });
   return texture;
 }

@@ -44,14 +44,14 @@ export function createHallScene(engine: AbstractEngine, theme: Theme, options: {
   ip.vignetteColor = new Color4(0, 0, 0, 0);
 
   const fill = new HemisphericLight("fill", new Vector3(0.2, 1, -0.1), scene);
-  fill.intensity = 0.55;
+  fill.intensity = 1.1;
   fill.diffuse = new Color3(0.62, 0.72, 0.95);
   fill.specular = new Color3(0.15, 0.18, 0.24);
   fill.groundColor = new Color3(0.06, 0.07, 0.1);
 
   if (options.canPaint) {
     scene.environmentTexture = createEnvironmentTexture(scene, theme);
-    scene.environmentIntensity = 0.85;
+    scene.environmentIntensity = 1.4;
   }
 
   const assets = createHallAssets(scene, theme, options.canPaint);

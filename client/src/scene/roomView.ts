@@ -164,7 +164,7 @@ export class RoomView {
       const spot = new SpotLight(`spot-${z.toFixed(2)}`, new Vector3(cx, CEILING_HEIGHT - 0.1, z), new Vector3(0, -1, 0), 2.4, 1.5, this.scene);
       spot.diffuse = color3(this.theme.colors.lamp);
       spot.specular = color3(this.theme.colors.lamp);
-      spot.intensity = 26;
+      spot.intensity = 70;
       spot.range = 14;
       this.lights.push(spot);
     }

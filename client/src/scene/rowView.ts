@@ -81,6 +81,8 @@ export class RowView {
   ) {
     const clone = (template: Mesh, part: string) => {
       const mesh = template.clone(`row${index}-${part}`, null, true);
+      // Thin-instance buffers live on the geometry, so each row needs its own copy of the (small) template geometry.
+      mesh.makeGeometryUnique();
       mesh.isPickable = false;
       mesh.doNotSyncBoundingInfo = false;
       return mesh;

@@ -8,7 +8,9 @@ export type FeedEvent =
   | { type: "cluster.removed"; clusterId: string }
   /** A whole cycle's observation, metrics included: metrics travel only here, never into Postgres. */
   | { type: "estate"; clusterId: string; hosts: (ObservedHost & HostPlacement)[]; guests: ObservedGuest[] }
-  | { type: "operation"; operation: OperationRecord };
+  | { type: "operation"; operation: OperationRecord }
+  /** Sessions that no longer grant access (sign-out, a user disabled or demoted): drop their connections. */
+  | { type: "session.revoked"; sessionId: string | null; userId: string | null };
 
 export interface Feed {
   publish(event: FeedEvent): void;

@@ -5,12 +5,15 @@ import { commandForAction } from "../../../shared/src/commands.ts";
 import type { RejectionCode } from "../../../shared/src/protocol.ts";
 import { listClusters } from "../db/clusters.ts";
 import { getOperation, type OperationRecord } from "../db/operations.ts";
-import type { Actor } from "../operations/actor.ts";
+import type { AuthService } from "../auth/service.ts";
 import type { OperationContext } from "../operations/context.ts";
 import { submitCommand } from "../operations/submit.ts";
 import type { PatchStats } from "../world/patch-stats.ts";
+import { registerAuthRoutes, type AuthRouteDeps } from "./auth-routes.ts";
+import { requireRole, type AuthedRequest } from "./require-role.ts";
 
 const STATUS_FOR: Record<RejectionCode, number> = {
+  unauthorized: 401,
   invalid_payload: 400,
   unknown_command: 404,
   forbidden: 403,
@@ -23,12 +26,11 @@ const STATUS_FOR: Record<RejectionCode, number> = {
 
 const OPERATION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-export interface HttpDeps {
+export interface HttpDeps extends AuthRouteDeps {
+  auth: AuthService;
   operations: OperationContext;
   patchStats: PatchStats;
   staticDir: string;
-  /** Who an HTTP caller acts as. */
-  actorFor(req: Request): Actor;
 }
 
 export function registerRoutes(app: Express, deps: HttpDeps): void {
@@ -56,12 +58,15 @@ export function registerRoutes(app: Express, deps: HttpDeps): void {
     res.json({ status: degraded ? "degraded" : "ok", database: "ok", clusters });
   });
 
-  app.get("/api/metrics", (_req, res) => {
+  registerAuthRoutes(app, deps);
+  const viewer = requireRole(deps.auth, "viewer");
+
+  app.get("/api/metrics", requireRole(deps.auth, "admin"), (_req, res) => {
     const memory = process.memoryUsage();
     res.json({ patches: deps.patchStats.summary(), rssBytes: memory.rss, heapUsedBytes: memory.heapUsed });
   });
 
-  app.get("/api/operations/:id", async (req, res) => {
+  app.get("/api/operations/:id", viewer, async (req: Request<{ id: string }>, res) => {
     const id = req.params.id;
     if (!OPERATION_ID.test(id)) {
       res.status(400).json({ code: "invalid_payload", message: "An operation id is a UUID." });
@@ -72,14 +77,14 @@ export function registerRoutes(app: Express, deps: HttpDeps): void {
     else res.json(operationJson(op));
   });
 
-  app.post("/api/guests/:cluster/:vmid/actions/:action", async (req, res) => {
+  app.post("/api/guests/:cluster/:vmid/actions/:action", viewer, async (req: Request<{ cluster: string; vmid: string; action: string }>, res) => {
     const command = commandForAction(req.params.action);
     if (!command) {
       res.status(404).json({ code: "unknown_command", message: `Unknown action ${JSON.stringify(req.params.action.slice(0, 64))}.` });
       return;
     }
     const vmid = /^\d{1,10}$/.test(req.params.vmid) ? Number(req.params.vmid) : req.params.vmid;
-    const result = await submitCommand(deps.operations, deps.actorFor(req), command, { cluster: req.params.cluster, vmid });
+    const result = await submitCommand(deps.operations, (req as unknown as AuthedRequest).actor, command, { cluster: req.params.cluster, vmid });
     if (result.ok) res.status(202).location(`/api/operations/${result.operationId}`).json({ operationId: result.operationId });
     else res.status(STATUS_FOR[result.rejection.code]).json(result.rejection);
   });

@@ -4,7 +4,7 @@ import { ProxmoxClient, type ProxmoxClientOptions, type ProxmoxConnection } from
 import { ProxmoxError } from "./errors.ts";
 import { followTask } from "./follow-task.ts";
 import { isGuestResource, type ClusterGuestResource, type GuestListEntry } from "./shapes.ts";
-import type { ProxmoxTls } from "./tls.ts";
+import { normalizeFingerprint, type ProxmoxTls } from "./tls.ts";
 import { parseUpid } from "./upid.ts";
 
 /**
@@ -133,7 +133,7 @@ export function registerProxmoxContract(name: string, factory: () => Promise<Con
       const nodes = await client.nodes();
       const self = nodes.find((n) => n.node === node);
       expect(self?.status).toBe("online");
-      if (target.fingerprint) expect(self?.ssl_fingerprint).toBe(target.fingerprint.toUpperCase());
+      if (target.fingerprint) expect(self?.ssl_fingerprint).toBe(normalizeFingerprint(target.fingerprint));
       const status = await client.nodeStatus(node);
       expect(status.loadavg).toHaveLength(3);
       for (const load of status.loadavg) expect(typeof load).toBe("number");
@@ -246,7 +246,7 @@ export function registerProxmoxContract(name: string, factory: () => Promise<Con
         const ticketClient = connect({ auth: { kind: "ticket", ...target.password! } }, { now: () => clock });
         const logins = () => target.sim!.model.requestCount({ method: "POST", path: "/access/ticket" });
         const before = logins();
-        await ticketClient.version();
+        await Promise.all([ticketClient.version(), ticketClient.nodes(), ticketClient.clusterStatus()]);
         expect(logins()).toBe(before + 1);
 
         // A write without CSRF would be a 401; "already running" proves the write got through auth.
@@ -266,16 +266,20 @@ export function registerProxmoxContract(name: string, factory: () => Promise<Con
         expect(logins()).toBe(before + 2);
       });
 
-      it("logs in again once on a 401 and then gives up", async (ctx) => {
-        if (!target.password || !target.advanceServerClock) ctx.skip();
+      // That a second 401 is then reported, without a third login, is in transport.test.ts: a faithful
+      // server cannot be made to refuse a ticket it has just issued.
+      it("logs in again when the server no longer accepts the ticket", async (ctx) => {
+        if (!target.password || !target.sim || !target.advanceServerClock) ctx.skip();
         const ticketClient = connect({ auth: { kind: "ticket", ...target.password! } });
         await ticketClient.version();
         // The server's clock moves past the ticket's two-hour lifetime; the client's does not notice.
         target.advanceServerClock!(3 * 3_600_000);
         const logins = () => target.sim!.model.requestCount({ method: "POST", path: "/access/ticket" });
-        const before = logins();
+        const reads = () => target.sim!.model.requestCount({ method: "GET", path: "/version" });
+        const before = { logins: logins(), reads: reads() };
         await expect(ticketClient.version()).resolves.toBeTruthy();
-        expect(logins()).toBe(before + 1);
+        expect(logins()).toBe(before.logins + 1);
+        expect(reads()).toBe(before.reads + 2);
       });
 
       it("answers a wrong password with a typed 401", async (ctx) => {

@@ -180,6 +180,77 @@ describe("cancellation", () => {
   });
 });
 
+describe("ticket sessions", () => {
+  const password = "correct horse battery staple";
+  let issued = 0;
+  const ticketFor = (n: number) => `PVE:root@pam:6790A1B${n}::c2lnbmF0dXJl${n}+/==`;
+
+  function ticketClient(now: () => number) {
+    const created = new ProxmoxClient(
+      { baseUrl: server.url, auth: { kind: "ticket", username: "root@pam", password }, tls: { fingerprint } },
+      { now, retryDelaysMs: [] },
+    );
+    clients.push(created);
+    return created;
+  }
+
+  function issuing(accept: (request: RecordedRequest) => boolean) {
+    issued = 0;
+    return (request: RecordedRequest): Reply => {
+      if (request.url === "/api2/json/access/ticket") {
+        issued++;
+        return json({ username: "root@pam", ticket: ticketFor(issued), CSRFPreventionToken: `6790A1B${issued}:csrf${issued}` });
+      }
+      return accept(request) ? json(null) : { status: 401, reason: "Authentication failed!" };
+    };
+  }
+
+  it("sends the cookie, adds CSRF on writes and renews with the ticket as password after an hour", async () => {
+    answer = issuing(() => true);
+    let clock = 0;
+    const session = ticketClient(() => clock);
+    await session.request("GET", "/nodes");
+    await session.request("POST", "/nodes/pve1/lxc/100/status/start");
+    clock += 3_600_000;
+    await session.request("GET", "/nodes");
+    const [login, get, post, renew, after] = server.requests;
+    expect(login!.body).toBe(new URLSearchParams({ username: "root@pam", password }).toString());
+    expect(get!.headers.cookie).toBe(`PVEAuthCookie=${ticketFor(1)}`);
+    expect(get!.headers.csrfpreventiontoken).toBeUndefined();
+    expect(post!.headers.csrfpreventiontoken).toBe("6790A1B1:csrf1");
+    expect(renew!.body).toBe(new URLSearchParams({ username: "root@pam", password: ticketFor(1) }).toString());
+    expect(after!.headers.cookie).toBe(`PVEAuthCookie=${ticketFor(2)}`);
+  });
+
+  it("shares one login between concurrent requests", async () => {
+    answer = issuing(() => true);
+    const session = ticketClient(Date.now);
+    await Promise.all([session.request("GET", "/nodes"), session.request("GET", "/version"), session.request("GET", "/cluster/status")]);
+    expect(issued).toBe(1);
+  });
+
+  it("logs in once more after a 401 and then reports the 401", async () => {
+    answer = issuing(() => false);
+    const error = await failure(ticketClient(Date.now).request("POST", "/nodes/pve1/lxc/100/status/start"));
+    expect(error).toMatchObject({ status: 401, kind: "auth", reason: "Authentication failed!", method: "POST" });
+    expect(issued).toBe(2);
+    expect(server.requests.map((r) => r.url.replace("/api2/json", ""))).toEqual([
+      "/access/ticket",
+      "/nodes/pve1/lxc/100/status/start",
+      "/access/ticket",
+      "/nodes/pve1/lxc/100/status/start",
+    ]);
+    expect(error.message).not.toContain(password);
+  });
+
+  it("refuses a second factor it cannot provide", async () => {
+    answer = () => json({ username: "root@pam", ticket: "PVE:!tfa!x", CSRFPreventionToken: "x", NeedTFA: 1 });
+    const error = await failure(ticketClient(Date.now).request("GET", "/nodes"));
+    expect(error).toMatchObject({ kind: "auth", path: "/access/ticket" });
+    expect(error.message).toMatch(/second factor/);
+  });
+});
+
 describe("bad input", () => {
   it("refuses unsafe paths, bad VMIDs and bad settings before sending", async () => {
     await expect(client().request("GET", "/nodes/../access")).rejects.toThrow(TypeError);

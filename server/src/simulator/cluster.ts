@@ -41,7 +41,13 @@ export class Cluster {
   readonly requests = new Map<string, number>();
   /** Leaf certificate fingerprint, published as every node's ssl_fingerprint. */
   fingerprint = "";
-  faults: SimulatorFaults;
+  private currentFaults: SimulatorFaults;
+  /**
+   * Bumped whenever something /cluster/resources shows may have changed (broadcast, guest set,
+   * name/lock/tags/node, node reachability); lets that 10k-entry list be served from cache.
+   */
+  generation = 0;
+  readonly resourceCache = new Map<string, { generation: number; json: string }>();
   /** Seeded stream for everything that happens after the estate was built. */
   readonly rng: Rng;
   private lastTick: number;
@@ -50,7 +56,7 @@ export class Cluster {
   constructor(config: ClusterConfig) {
     this.name = config.name;
     this.now = config.now;
-    this.faults = config.faults;
+    this.currentFaults = config.faults;
     this.rng = forkRng(config.seed, "runtime");
     const estate = buildEstate({ seed: config.seed, nodes: config.nodes, guests: config.guests, now: config.now() });
     for (const node of estate.nodes) this.nodes.set(node.name, node);
@@ -68,6 +74,20 @@ export class Cluster {
     this.timers.push(setInterval(() => this.tickMetrics(), config.metricsTickMs));
     this.timers.push(setInterval(() => this.publish(), config.statusRefreshMs));
     for (const t of this.timers) t.unref();
+  }
+
+  get faults(): SimulatorFaults {
+    return this.currentFaults;
+  }
+
+  set faults(faults: SimulatorFaults) {
+    this.currentFaults = faults;
+    this.touch();
+  }
+
+  /** Call after changing anything /cluster/resources shows outside of publish(). */
+  touch(): void {
+    this.generation++;
   }
 
   dispose(): void {
@@ -118,11 +138,12 @@ export class Cluster {
 
   /** The pvestatd broadcast: copies live status and stats into what /cluster/resources serves. */
   publish(): void {
+    this.touch();
     const now = this.now();
     this.published.clear();
     for (const g of this.guests.values()) {
       const running = g.status === "running";
-      this.published.set(g.vmid, {
+      const p: Omit<PublishedGuest, "statsJson"> = {
         status: g.status,
         cpu: running ? g.cpu : 0,
         maxcpu: g.cores,
@@ -135,7 +156,12 @@ export class Cluster {
         diskread: running ? g.diskread : 0,
         diskwrite: running ? g.diskwrite : 0,
         uptime: running ? Math.max(0, Math.floor((now - g.startedAt) / 1000)) : 0,
-      });
+      };
+      const memhost = g.type === "qemu" ? `,"memhost":${p.mem}` : "";
+      const statsJson =
+        `"maxcpu":${p.maxcpu},"cpu":${p.cpu},"maxmem":${p.maxmem},"mem":${p.mem},"maxdisk":${p.maxdisk},"disk":${p.disk},` +
+        `"netin":${p.netin},"netout":${p.netout},"diskread":${p.diskread},"diskwrite":${p.diskwrite},"uptime":${p.uptime}${memhost}`;
+      this.published.set(g.vmid, { ...p, statsJson });
     }
     this.publishedNodes.clear();
     for (const n of this.nodes.values()) {

@@ -12,7 +12,7 @@ import { SERVER_ERROR_MESSAGES, jittered } from "./faults.ts";
 import type { Rng } from "./prng.ts";
 import { matchRoute, permissionPath } from "./routes.ts";
 import { validateParams } from "./validate.ts";
-import { errorResponse, okResponse, writeResponse, type WireResponse } from "./wire.ts";
+import { GzipMemo, errorResponse, okResponse, writeResponse, type WireResponse } from "./wire.ts";
 
 export interface PipelineDeps {
   cluster: Cluster;
@@ -27,6 +27,7 @@ const MAX_BODY_BYTES = 64 * 1024;
 const METHODS = new Set(["GET", "POST", "PUT", "DELETE"]);
 
 export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  const gzipMemo = new GzipMemo();
   return (req, res) => {
     const startedAt = Date.now();
     res.on("error", () => res.destroy());
@@ -38,7 +39,7 @@ export function createPipeline(deps: PipelineDeps): (req: IncomingMessage, res: 
         out = errorResponse(err);
       }
       if (out.status === 401) await sleep(Math.max(0, deps.authFailureDelayMs - (Date.now() - startedAt)));
-      await writeResponse(req, res, out, deps.cluster.now());
+      await writeResponse(req, res, out, deps.cluster.now(), gzipMemo);
     })().catch(() => res.destroy());
   };
 }
@@ -86,7 +87,7 @@ async function processRequest(deps: PipelineDeps, req: IncomingMessage): Promise
 
   const params = validateParams(route.params, merged);
   const reply = route.handler({ cluster, auth, principal, params });
-  return okResponse(reply.data, reply.total);
+  return "json" in reply ? { status: 200, reason: "OK", body: `{"data":${reply.json}}` } : okResponse(reply.data, reply.total);
 }
 
 function decodeSegments(path: string): string[] {

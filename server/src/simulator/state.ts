@@ -103,4 +103,6 @@ export interface PublishedGuest {
   diskread: number;
   diskwrite: number;
   uptime: number;
+  /** The stats above pre-serialized as JSON members, so 10k-guest listings need no per-request stringify. */
+  statsJson: string;
 }

@@ -10,6 +10,26 @@ import { PveError } from "./errors.ts";
 
 const gzipAsync = promisify(gzip);
 
+const LARGE_BODY = 64 * 1024;
+
+/**
+ * Large bodies served from a cache (a 10k-guest /cluster/resources) are compressed once rather than
+ * per request; the last few are remembered per simulator.
+ */
+export class GzipMemo {
+  private readonly recent: { text: string; gz: Buffer }[] = [];
+
+  async compress(text: string, raw: Buffer): Promise<Buffer> {
+    if (text.length < LARGE_BODY) return gzipAsync(raw, { level: 1 });
+    const hit = this.recent.find((e) => e.text === text);
+    if (hit) return hit.gz;
+    const gz = await gzipAsync(raw, { level: 1 });
+    this.recent.unshift({ text, gz });
+    this.recent.length = Math.min(this.recent.length, 4);
+    return gz;
+  }
+}
+
 export interface WireResponse {
   status: number;
   reason: string;
@@ -39,7 +59,7 @@ function reasonPhrase(message: string): string {
   return first.replace(/[^\t\x20-\x7e\x80-\xff]/g, "?") || "Error";
 }
 
-export async function writeResponse(req: IncomingMessage, res: ServerResponse, out: WireResponse, now: number): Promise<void> {
+export async function writeResponse(req: IncomingMessage, res: ServerResponse, out: WireResponse, now: number, gzipMemo: GzipMemo): Promise<void> {
   const date = new Date(now).toUTCString();
   const headers: OutgoingHttpHeaders = {
     Server: "pve-api-daemon/3.0",
@@ -54,7 +74,7 @@ export async function writeResponse(req: IncomingMessage, res: ServerResponse, o
     headers["Content-Type"] = "application/json;charset=UTF-8";
     body = Buffer.from(out.body, "utf8");
     if (body.length > 1024 && /\bgzip\b/i.test(String(req.headers["accept-encoding"] ?? ""))) {
-      body = await gzipAsync(body, { level: 1 });
+      body = await gzipMemo.compress(out.body, body);
       headers["Content-Encoding"] = "gzip";
     }
   }

@@ -1,4 +1,4 @@
-import { Room, type Client } from "@colyseus/core";
+import { Room, ServerError, type AuthContext, type Client } from "@colyseus/core";
 import { COMMAND_NAMES, type CommandName } from "../../../shared/src/commands.ts";
 import type { Rejection } from "../../../shared/src/protocol.ts";
 import { WorldState } from "../../../shared/src/schema/world.ts";
@@ -6,16 +6,13 @@ import type { Actor } from "../operations/actor.ts";
 import { submitCommand } from "../operations/submit.ts";
 import type { WorldServices } from "./services.ts";
 
-interface JoinOptions {
-  name?: string;
-}
+type SessionActor = Actor & { sessionId: string };
 
 interface RequestContext {
   id: number | undefined;
   reject(reason: unknown): void;
 }
 
-const MAX_NAME = 40;
 
 /**
  * The world: thin by design. It authenticates, hands every command to the operations module and
@@ -45,15 +42,42 @@ export abstract class WorldRoom extends Room<{ state: WorldState }> {
     },
   };
 
-  #unsubscribe: (() => void) | null = null;
+  #unsubscribe: (() => void)[] = [];
 
   override onCreate(): void {
     this.services.projection(this.state).then(
-      (unsubscribe) => {
-        this.#unsubscribe = unsubscribe;
-      },
+      (unsubscribe) => this.#unsubscribe.push(unsubscribe),
       (error: unknown) => this.services.log.error({ err: error }, "world projection failed to start"),
     );
+    this.#unsubscribe.push(
+      this.services.operations.feed.subscribe((event) => {
+        if (event.type !== "session.revoked") return;
+        for (const client of this.clients) {
+          const actor = client.auth as SessionActor | undefined;
+          if (actor && (actor.sessionId === event.sessionId || actor.id === event.userId)) client.leave(4401, "Your session has ended; sign in again.");
+        }
+      }),
+    );
+  }
+
+  /** Only signed-in users, and only from this server's own pages (or an allowed origin). */
+  override async onAuth(_client: Client, _options: unknown, context: AuthContext): Promise<SessionActor> {
+    const origin = context.headers.get("origin");
+    if (origin && !this.#originAllowed(origin, context.headers.get("host"))) {
+      throw new ServerError(403, `Origin ${origin} may not open the world.`);
+    }
+    const actor = await this.services.auth.authenticate(context.token);
+    if (!actor) throw new ServerError(401, "Sign in first: no valid session token.");
+    return actor;
+  }
+
+  #originAllowed(origin: string, host: string | null): boolean {
+    if (this.services.allowedOrigins.includes(origin)) return true;
+    try {
+      return host !== null && new URL(origin).host === host;
+    } catch {
+      return false;
+    }
   }
 
   /** Times every patch so the cost of a cycle is observable (GET /api/metrics). */
@@ -64,18 +88,18 @@ export abstract class WorldRoom extends Room<{ state: WorldState }> {
     return sent;
   }
 
-  override onJoin(client: Client, options?: JoinOptions): void {
-    const name = typeof options?.name === "string" && options.name.trim() ? options.name.trim().slice(0, MAX_NAME) : "";
-    client.userData = { actor: this.services.actorFor(client.sessionId, name) };
-  }
-
   override onDispose(): void {
-    this.#unsubscribe?.();
+    for (const unsubscribe of this.#unsubscribe) unsubscribe();
   }
 
   async #command(client: Client, name: CommandName, payload: unknown, ctx: RequestContext): Promise<unknown> {
-    const actor = (client.userData as { actor?: Actor } | undefined)?.actor;
-    if (!actor) return this.#refuse(client, name, ctx, { code: "forbidden", message: "Join the world before sending commands." });
+    const joined = client.auth as SessionActor | undefined;
+    const actor = joined && (await this.services.auth.sessionActor(joined.sessionId));
+    if (!actor) {
+      this.#refuse(client, name, ctx, { code: "unauthorized", message: "Your session has ended; sign in again." });
+      client.leave(4401, "Your session has ended; sign in again.");
+      return undefined;
+    }
     try {
       const result = await submitCommand(this.services.operations, actor, name, payload);
       if (result.ok) return { operationId: result.operationId };

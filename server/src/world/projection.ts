@@ -48,6 +48,8 @@ export class WorldProjection {
       case "operation":
         this.#operation(event.operation);
         return;
+      case "session.revoked":
+        return;
     }
   }
 

@@ -1,6 +1,6 @@
 import type { WorldState } from "../../../shared/src/schema/world.ts";
+import type { AuthService } from "../auth/service.ts";
 import type { Logger } from "../log.ts";
-import type { Actor } from "../operations/actor.ts";
 import type { OperationContext } from "../operations/context.ts";
 import type { PatchStats } from "./patch-stats.ts";
 
@@ -11,6 +11,7 @@ export interface WorldServices {
   operations: OperationContext;
   /** Loads the state and subscribes it to the feed; resolves to the unsubscribe function. */
   projection(state: WorldState): Promise<() => void>;
-  /** Who a connection acts as. */
-  actorFor(sessionId: string, displayName: string): Actor;
+  auth: AuthService;
+  /** Browser origins allowed to open the WebSocket besides the server's own host. */
+  allowedOrigins: readonly string[];
 }

@@ -1,6 +1,6 @@
 /** /version, /access/ticket and the /cluster/* endpoints. */
 import { paramError } from "../errors.ts";
-import { PVE_VERSION, resourceGuest, resourceNode, resourceStorage } from "../views.ts";
+import { PVE_VERSION, resourceGuestJson, resourceNode, resourceStorage } from "../views.ts";
 import { clusterTaskEntry } from "./tasks.ts";
 import { optNum, optStr, str, type HandlerContext, type Reply } from "./context.ts";
 
@@ -21,21 +21,32 @@ export function createTicket(ctx: HandlerContext): Reply {
 export function getResources(ctx: HandlerContext): Reply {
   const type = optStr(ctx, "type");
   const { cluster } = ctx;
-  const out: unknown[] = [];
+  const key = type ?? "all";
+  const cached = cluster.resourceCache.get(key);
+  if (cached?.generation === cluster.generation) return { json: cached.json };
+  const parts: string[] = [];
   if (!type || type === "vm") {
+    const online = new Map([...cluster.nodes.keys()].map((n) => [n, cluster.isOnline(n)]));
     const vmids = [...cluster.guests.keys()].sort((a, b) => a - b);
-    for (const vmid of vmids) out.push(resourceGuest(cluster, cluster.guests.get(vmid)!));
+    for (const vmid of vmids) {
+      const g = cluster.guests.get(vmid)!;
+      parts.push(resourceGuestJson(cluster, g, online.get(g.node) ?? false));
+    }
   }
-  if (!type || type === "node") for (const n of cluster.nodes.values()) out.push(resourceNode(cluster, n));
+  const rest: unknown[] = [];
+  if (!type || type === "node") for (const n of cluster.nodes.values()) rest.push(resourceNode(cluster, n));
   if (!type || type === "storage") {
-    for (const n of cluster.nodes.values()) for (const s of n.storages) out.push(resourceStorage(cluster, n, s));
+    for (const n of cluster.nodes.values()) for (const s of n.storages) rest.push(resourceStorage(cluster, n, s));
   }
   if (!type || type === "sdn") {
     for (const n of cluster.nodes.values()) {
-      out.push({ id: `sdn/${n.name}/localnetwork`, type: "sdn", sdn: "localnetwork", node: n.name, status: cluster.isOnline(n.name) ? "ok" : "unknown" });
+      rest.push({ id: `sdn/${n.name}/localnetwork`, type: "sdn", sdn: "localnetwork", node: n.name, status: cluster.isOnline(n.name) ? "ok" : "unknown" });
     }
   }
-  return { data: out };
+  for (const entry of rest) parts.push(JSON.stringify(entry));
+  const json = `[${parts.join(",")}]`;
+  cluster.resourceCache.set(key, { generation: cluster.generation, json });
+  return { json };
 }
 
 export function getClusterStatus(ctx: HandlerContext): Reply {

@@ -12,11 +12,11 @@ export interface HandlerContext {
   params: Params;
 }
 
-/** `total` is copied into the envelope next to `data` (task lists and logs). */
-export interface Reply {
-  data: unknown;
-  total?: number;
-}
+/**
+ * `total` is copied into the envelope next to `data` (task lists and logs); `json` is `data` already
+ * serialized, for lists too large to build as objects on every request.
+ */
+export type Reply = { data: unknown; total?: number } | { json: string };
 
 export type Handler = (ctx: HandlerContext) => Reply;
 
