@@ -106,6 +106,7 @@ export class ProxmoxClient {
   readonly #timeoutMs: number;
   readonly #retryDelays: readonly number[];
   readonly #sleep: Sleep;
+  readonly #logger: ProxmoxLogger;
 
   constructor(conn: ProxmoxConnection, options: ProxmoxClientOptions = {}) {
     this.baseUrl = normalizeBaseUrl(conn.baseUrl);
@@ -114,6 +115,7 @@ export class ProxmoxClient {
     this.#retryDelays = options.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS;
     this.#sleep = options.sleep ?? realSleep;
     const logger = options.logger ?? consoleLogger;
+    this.#logger = logger;
     const now = options.now ?? Date.now;
 
     const tls = resolveTlsMode(conn.tls ?? {});
@@ -279,6 +281,7 @@ export class ProxmoxClient {
       } catch (error) {
         const delay = delays[attempt];
         if (!(error instanceof ProxmoxError) || !error.retriable || delay === undefined) throw error;
+        this.#logger.debug?.({ method, path, kind: error.kind, status: error.status, attempt: attempt + 1 }, "retrying pve read");
         await this.#sleep(delay, opts.signal);
       }
     }

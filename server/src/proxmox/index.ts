@@ -1,3 +1,13 @@
+/**
+ * Proxmox VE API client.
+ *
+ * - Every failure is a ProxmoxError with a `kind`; `retriable` is true only for GETs that failed in a
+ *   transient way (timeout, network, 5xx other than 501, 595-599). The client retries those GETs itself
+ *   (DEFAULT_RETRY_DELAYS_MS) and never repeats a POST/PUT/DELETE.
+ * - A caller's AbortSignal rejects with the signal's reason, not with a ProxmoxError.
+ * - followTask resolves for exit status OK and "WARNINGS: n" and rejects with TaskFailedError (a
+ *   ProxmoxError with status 200, `exitstatus`, `upid` and `logTail`) for anything else.
+ */
 export {
   ProxmoxClient,
   DEFAULT_RETRY_DELAYS_MS,

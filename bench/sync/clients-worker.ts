@@ -1,0 +1,198 @@
+/**
+ * A worker thread holding some of the benchmark's clients: the real @colyseus/sdk over real
+ * WebSockets, each decoding the full world state as a browser would. Spreading clients over
+ * threads lets their decoding use every core instead of queueing behind one event loop.
+ */
+import { parentPort, workerData } from "node:worker_threads";
+import type { Room } from "@colyseus/sdk";
+import type { WorldState as WorldStateType } from "../../shared/src/schema/world.ts";
+import { nowMs } from "./stats.ts";
+import type { ClientTotals, FromWorker, JoinResult, ToWorker, Watch, WorkerSetup } from "./worker-protocol.ts";
+
+const port = parentPort!;
+const setup = workerData as WorkerSetup;
+const post = (message: FromWorker) => port.postMessage(message);
+
+/** What one socket received, by Colyseus message kind (the first byte's low 5 bits). */
+interface Tally {
+  fullStateBytes: number;
+  patchBytes: number;
+  patches: number;
+  otherBytes: number;
+  lastPatchAt: number;
+  log: { at: number; bytes: number }[] | null;
+}
+
+const PROTOCOL_CODE_MASK = 0x1f;
+const codes = { state: -1, patch: -1 };
+const tallies = new WeakMap<object, Tally>();
+
+// The SDK reads globalThis.WebSocket once, when it is first imported: count bytes by wrapping it
+// before that import. The listener is added before the SDK's own onmessage, so it sees each
+// message's arrival before the SDK decodes it.
+const BaseWebSocket = globalThis.WebSocket;
+class CountingWebSocket extends BaseWebSocket {
+  constructor(url: string | URL, init?: unknown) {
+    super(url, init as string[] | undefined);
+    const tally: Tally = { fullStateBytes: 0, patchBytes: 0, patches: 0, otherBytes: 0, lastPatchAt: 0, log: null };
+    tallies.set(this, tally);
+    this.addEventListener("message", (event: MessageEvent) => countMessage(tally, event.data));
+  }
+}
+globalThis.WebSocket = CountingWebSocket;
+
+function countMessage(tally: Tally, data: unknown): void {
+  const at = nowMs();
+  const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : null;
+  const size = bytes ? bytes.byteLength : Buffer.byteLength(String(data));
+  const code = bytes && size > 0 ? bytes[0]! & PROTOCOL_CODE_MASK : -1;
+  if (code === codes.state) tally.fullStateBytes += size;
+  else if (code === codes.patch) {
+    tally.patchBytes += size;
+    tally.patches++;
+    tally.lastPatchAt = at;
+    tally.log?.push({ at, bytes: size });
+  } else tally.otherBytes += size;
+}
+
+const { Client, Protocol } = await import("@colyseus/sdk");
+const { WorldState } = await import("../../shared/src/schema/world.ts");
+const { ROOM_NAME } = await import("../../shared/src/protocol.ts");
+codes.state = Protocol.ROOM_STATE;
+codes.patch = Protocol.ROOM_STATE_PATCH;
+
+type WorldRoom = Room<unknown, WorldStateType>;
+
+interface Member {
+  room: WorldRoom;
+  tally: Tally;
+  seenAt: number | null;
+  arrivedAt: number;
+  reportsSyncs: boolean;
+  lastSyncAt: number;
+}
+
+const members: Member[] = [];
+let leaving = false;
+let drops = 0;
+let watch: { spec: Watch; pending: number; lastSyncAt: number } | null = null;
+
+function guestCount(state: WorldStateType | undefined): number {
+  let n = 0;
+  for (const host of state?.clusters.get(setup.clusterId)?.hosts.values() ?? []) n += host.guests.size;
+  return n;
+}
+
+function onState(member: Member, state: WorldStateType): void {
+  const cluster = state.clusters.get(setup.clusterId);
+  if (member.reportsSyncs && cluster && cluster.lastSyncAt !== member.lastSyncAt) {
+    member.lastSyncAt = cluster.lastSyncAt;
+    post({ type: "sync", at: nowMs(), lastSyncAt: cluster.lastSyncAt });
+  }
+  if (!watch || member.seenAt !== null) return;
+  const { spec } = watch;
+  const guest = cluster?.hosts.get(spec.node)?.guests.get(String(spec.vmid));
+  if (!guest || guest[spec.field] !== spec.value) return;
+  member.seenAt = nowMs();
+  member.arrivedAt = member.tally.lastPatchAt;
+  if (watch.lastSyncAt === 0) watch.lastSyncAt = cluster!.lastSyncAt;
+  if (--watch.pending > 0) return;
+  post({
+    type: "seen",
+    seen: { id: spec.id, seenAt: members.map((m) => m.seenAt!), arrivedAt: members.map((m) => m.arrivedAt), lastSyncAt: watch.lastSyncAt },
+  });
+  watch = null;
+}
+
+/** Resolves once the room's state satisfies the predicate, re-checked after every state message. */
+function until(room: WorldRoom, predicate: (state: WorldStateType | undefined) => boolean, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (predicate(room.state)) return resolve();
+    const timer = setTimeout(() => {
+      room.onStateChange.remove(check);
+      reject(new Error(`a client's state did not hold all ${setup.expectedGuests} guests within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const check = (state: WorldStateType) => {
+      if (!predicate(state)) return;
+      clearTimeout(timer);
+      room.onStateChange.remove(check);
+      resolve();
+    };
+    room.onStateChange(check);
+  });
+}
+
+async function joinOne(): Promise<{ ms: number; bytes: number }> {
+  const client = new Client(setup.wsUrl);
+  if (setup.token) client.auth.token = setup.token;
+  const started = nowMs();
+  const room = (await client.joinOrCreate(ROOM_NAME, {}, WorldState)) as WorldRoom;
+  const socket = (room.connection.transport as unknown as { ws: object }).ws;
+  const tally = tallies.get(socket);
+  if (!tally) throw new Error("the SDK did not open its socket through the counting WebSocket");
+  await until(room, (state) => guestCount(state) >= setup.expectedGuests, 120_000);
+  const ms = nowMs() - started;
+  const first = members.length === 0 && setup.keepLog;
+  if (first) tally.log = [];
+  const member: Member = { room, tally, seenAt: null, arrivedAt: 0, reportsSyncs: first, lastSyncAt: 0 };
+  members.push(member);
+  room.onStateChange((state) => onState(member, state));
+  const dropped = () => {
+    if (!leaving) drops++;
+  };
+  room.onDrop(dropped);
+  room.onLeave(dropped);
+  return { ms, bytes: tally.fullStateBytes };
+}
+
+async function join(count: number): Promise<JoinResult> {
+  const joined = await Promise.all(Array.from({ length: count }, () => joinOne()));
+  return { joinMs: joined.map((j) => j.ms), fullStateBytes: joined.map((j) => j.bytes) };
+}
+
+function arm(spec: Watch): void {
+  if (watch) throw new Error(`change ${spec.id} armed while change ${watch.spec.id} is still pending`);
+  for (const m of members) {
+    m.seenAt = null;
+    const guest = m.room.state.clusters.get(setup.clusterId)?.hosts.get(spec.node)?.guests.get(String(spec.vmid));
+    if (guest?.[spec.field] === spec.value) throw new Error(`guest ${spec.vmid} already has ${spec.field}=${spec.value} before the change`);
+  }
+  watch = { spec, pending: members.length, lastSyncAt: 0 };
+}
+
+function totals(): ClientTotals {
+  const sum = (pick: (t: Tally) => number) => members.reduce((n, m) => n + pick(m.tally), 0);
+  return {
+    clients: members.length,
+    fullStateBytes: sum((t) => t.fullStateBytes),
+    patchBytes: sum((t) => t.patchBytes),
+    patches: sum((t) => t.patches),
+    otherBytes: sum((t) => t.otherBytes),
+    drops,
+  };
+}
+
+async function leaveAll(): Promise<void> {
+  leaving = true;
+  await Promise.all(members.map((m) => m.room.leave(true).catch(() => undefined)));
+}
+
+port.on("message", (message: ToWorker) => {
+  const run = async (): Promise<FromWorker> => {
+    switch (message.type) {
+      case "join":
+        return { type: "joined", result: await join(message.count) };
+      case "watch":
+        arm(message.watch);
+        return { type: "armed", id: message.watch.id };
+      case "log":
+        return { type: "log", log: { patches: members[0]?.tally.log ?? [], totals: totals() } };
+      case "leave":
+        await leaveAll();
+        return { type: "left" };
+    }
+  };
+  run().then(post, (error: unknown) => post({ type: "error", message: error instanceof Error ? error.message : String(error) }));
+});
+
+post({ type: "ready" });

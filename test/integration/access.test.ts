@@ -1,0 +1,120 @@
+import { Client } from "@colyseus/sdk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { COMMAND_NAMES, commands } from "../../shared/src/commands.ts";
+import { ROLES, ROOM_NAME, roleAllows, type Role } from "../../shared/src/protocol.ts";
+import { WorldState } from "../../shared/src/schema/world.ts";
+import { startProximity, TEST_PASSWORD, type TestProximity } from "../support/proximity.ts";
+import { joinWorld, waitFor } from "../support/world-client.ts";
+
+let app: TestProximity;
+
+beforeAll(async () => {
+  app = await startProximity();
+});
+
+afterAll(async () => {
+  await app?.stop();
+});
+
+/** Every HTTP route with the least role that may use it; null = public. */
+const ROUTES: { method: string; path: string; role: Role | null; body?: unknown }[] = [
+  { method: "GET", path: "/healthz", role: null },
+  { method: "GET", path: "/api/auth/status", role: null },
+  { method: "GET", path: "/api/auth/me", role: "viewer" },
+  { method: "GET", path: "/api/operations/00000000-0000-4000-8000-000000000000", role: "viewer" },
+  { method: "GET", path: "/api/metrics", role: "admin" },
+  { method: "GET", path: "/api/users", role: "admin" },
+  { method: "POST", path: "/api/users", role: "admin", body: { username: "x", password: "short", role: "viewer" } },
+  { method: "PATCH", path: "/api/users/00000000-0000-4000-8000-000000000000", role: "admin", body: { disabled: true } },
+  { method: "GET", path: "/api/audit", role: "admin" },
+];
+
+const call = (method: string, path: string, token: string | null, body?: unknown) =>
+  fetch(`${app.httpUrl}${path}`, {
+    method,
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+
+describe("who may do what", () => {
+  it.each(ROUTES)("$method $path: refused without a valid session, and by role", async ({ method, path, role, body }) => {
+    const anonymous = await call(method, path, null, body);
+    const forged = await call(method, path, `${app.users.admin.token.slice(0, -4)}AAAA`, body);
+    if (role === null) {
+      expect(anonymous.status).toBeLessThan(400);
+      return;
+    }
+    expect([anonymous.status, forged.status]).toEqual([401, 401]);
+    for (const held of ROLES) {
+      const res = await call(method, path, app.users[held].token, body);
+      if (roleAllows(held, role)) expect([401, 403], `${held} on ${path}`).not.toContain(res.status);
+      else expect(res.status, `${held} on ${path}`).toBe(403);
+    }
+  });
+
+  it("every command × every role: allowed roles get an operation, others are refused as forbidden", async () => {
+    const used = new Set<number>();
+    const guestFor = (status: "running" | "stopped") => {
+      const g = app.sim.model.listGuests().find((x) => x.status === status && !x.lock && !x.template && !used.has(x.vmid))!;
+      used.add(g.vmid);
+      return g.vmid;
+    };
+    for (const role of ROLES) {
+      const room = await joinWorld(app.wsUrl, app.users[role].token);
+      try {
+        for (const name of COMMAND_NAMES) {
+          const def = commands[name];
+          const vmid = guestFor(def.operation === "start" ? "stopped" : "running");
+          const attempt = room.request(name, { cluster: app.clusterId, vmid });
+          if (roleAllows(role, def.role)) {
+            const { operationId } = (await attempt) as { operationId: string };
+            await waitFor(room, (s) => s.operations.get(operationId)?.requestedBy === role);
+            const http = await call("POST", `/api/guests/${app.clusterId}/${vmid}/actions/${name.slice(6)}`, app.users[role].token);
+            expect(http.status, `${role} ${name} over HTTP while busy`).toBe(409);
+          } else {
+            await expect(attempt, `${role} ${name}`).rejects.toMatchObject({ reason: { code: "forbidden" } });
+            const http = await call("POST", `/api/guests/${app.clusterId}/${vmid}/actions/${name.slice(6)}`, app.users[role].token);
+            expect(http.status, `${role} ${name} over HTTP`).toBe(403);
+          }
+        }
+      } finally {
+        await room.leave();
+      }
+    }
+  });
+
+  it("refuses to open the world without a valid session or from a foreign page", async () => {
+    const join = (token: string | null, headers?: Record<string, string>) => {
+      const client = new Client(app.wsUrl, headers ? { headers } : undefined);
+      if (token) client.auth.token = token;
+      return client.joinOrCreate(ROOM_NAME, {}, WorldState);
+    };
+    await expect(join(null)).rejects.toThrow(/Sign in first/);
+    await expect(join("forged.token")).rejects.toThrow(/Sign in first/);
+    await expect(join(app.users.viewer.token, { origin: "https://evil.example" })).rejects.toThrow(/Origin https:\/\/evil\.example/);
+  });
+
+  it("signing out ends the session everywhere: the token stops working and the world connection closes", async () => {
+    await app.server.auth.createUser("leaver", TEST_PASSWORD, "operator");
+    const login = await call("POST", "/api/auth/login", null, { username: "leaver", password: TEST_PASSWORD });
+    expect(login.status).toBe(200);
+    const { token, user } = (await login.json()) as { token: string; user: { name: string; role: string } };
+    expect(user).toMatchObject({ name: "leaver", role: "operator" });
+    const room = await joinWorld(app.wsUrl, token);
+    const closed = new Promise<number>((resolve) => room.onLeave(resolve));
+    expect((await call("POST", "/api/auth/logout", token)).status).toBe(204);
+    expect(await closed).toBe(4401);
+    expect((await call("GET", "/api/auth/me", token)).status).toBe(401);
+  });
+
+  it("throttles repeated failed sign-ins and records every attempt in the audit log", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      statuses.push((await call("POST", "/api/auth/login", null, { username: "operator", password: `wrong-${i}` })).status);
+    }
+    expect(statuses.slice(0, 5)).toEqual([401, 401, 401, 401, 401]);
+    expect(statuses.slice(5)).toEqual([429, 429]);
+    const audit = (await (await call("GET", "/api/audit?limit=50", app.users.admin.token)).json()) as { action: string; outcome: string }[];
+    expect(audit.filter((a) => a.action === "sign-in" && a.outcome === "failed").length).toBeGreaterThanOrEqual(5);
+  });
+});
