@@ -1,6 +1,7 @@
 import { Encoder } from "@colyseus/schema";
 import { matchMaker, Server } from "@colyseus/core";
 import type { Express } from "express";
+import { randomBytes } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import type { Server as HttpServer } from "node:http";
 import { ROOM_NAME } from "../../shared/src/protocol.ts";
@@ -10,6 +11,7 @@ import { LoginThrottle } from "./auth/throttle.ts";
 import { ClusterRegistry } from "./clusters/registry.ts";
 import type { ClusterConfig, Config } from "./config.ts";
 import { listClusters } from "./db/clusters.ts";
+import { settingOrInsert } from "./db/settings.ts";
 import { openPglite, openPostgres, type Database } from "./db/connect.ts";
 import { loadKnownEstate } from "./db/estate.ts";
 import { migrate } from "./db/migrate.ts";
@@ -25,6 +27,7 @@ import { ClusterSync } from "./sync/poller.ts";
 import { FINISHED_OPERATIONS_KEPT, WorldProjection } from "./world/projection.ts";
 import { PatchStats } from "./world/patch-stats.ts";
 import { createTransport } from "./world/transport.ts";
+import { SecretBox } from "./secrets/box.ts";
 import { WorldRoom } from "./world/WorldRoom.ts";
 import type { WorldServices } from "./world/services.ts";
 
@@ -60,18 +63,19 @@ export async function startServer(config: Config, log: Logger, now: () => Date =
     const applied = await migrate(db.sql);
     if (applied.length > 0) log.info({ applied }, "database migrated");
 
+    const box = new SecretBox(config.secretKey ?? (await demoSecretKey(db)));
     let simulator: Simulator | null = null;
     if (config.demo) {
       simulator = await startSimulator({ nodes: config.demo.nodes, guests: config.demo.guests, statusRefreshMs: 2000 });
       cleanups.push(() => simulator!.close());
-      await registerConfiguredCluster(db.sql, demoCluster(simulator));
+      await registerConfiguredCluster(db.sql, box, demoCluster(simulator));
     }
-    if (config.cluster) await registerConfiguredCluster(db.sql, config.cluster);
+    if (config.cluster) await registerConfiguredCluster(db.sql, box, config.cluster);
 
     const clusters = new ClusterRegistry();
     cleanups.push(() => clusters.closeAll());
     const clusterRows = await listClusters(db.sql);
-    for (const c of clusterRows) clusters.set(c.id, await clientForCluster(db.sql, c.id, log));
+    for (const c of clusterRows) clusters.set(c.id, await clientForCluster(db.sql, box, c.id, log));
 
     const feed = new LocalFeed((error, event) => log.error({ err: error, event: event.type }, "feed listener failed"));
     const boss = await startBoss(db, log);
@@ -147,4 +151,12 @@ function demoCluster(sim: Simulator): ClusterConfig {
     fingerprint: sim.fingerprint,
     insecure: false,
   };
+}
+
+/**
+ * Without SECRET_KEY (allowed only when the demo's simulated cluster is the only one) the key is
+ * kept beside the data it protects: enough for the demo, never for real credentials.
+ */
+async function demoSecretKey(db: Database): Promise<Buffer> {
+  return Buffer.from(await settingOrInsert(db.sql, "demo_secret_key", randomBytes(32).toString("base64url")), "base64url");
 }

@@ -24,7 +24,9 @@ describe("loadConfig", () => {
       PVE_TOKEN_ID: "proximity@pve!sync",
       PVE_TOKEN_SECRET: "s3cret",
       PVE_FINGERPRINT: FP,
+      SECRET_KEY: Buffer.alloc(32, 1).toString("base64"),
     });
+    expect(config.secretKey).toEqual(Buffer.alloc(32, 1));
     expect(config.database).toEqual({ kind: "postgres", url: "postgresql://u@db:5432/prox" });
     expect(config.demo).toBeNull();
     expect(config.cluster).toMatchObject({
@@ -38,7 +40,7 @@ describe("loadConfig", () => {
 
   it("names every bad variable with its value, but never a secret's", () => {
     const attempt = () =>
-      loadConfig({ PORT: "http", SYNC_INTERVAL_MS: "5", PVE_URL: "https://x", PVE_TOKEN_ID: "a@b!c", PVE_TOKEN_SECRET: "" , TRANSPORT: "tcp" });
+      loadConfig({ PORT: "http", SYNC_INTERVAL_MS: "5", PVE_URL: "https://x", PVE_TOKEN_ID: "a@b!c", PVE_TOKEN_SECRET: "leak".repeat(80), TRANSPORT: "tcp" });
     expect(attempt).toThrow(ConfigError);
     try {
       attempt();
@@ -48,13 +50,22 @@ describe("loadConfig", () => {
       expect(message).toContain('SYNC_INTERVAL_MS="5"');
       expect(message).toContain('TRANSPORT="tcp"');
       expect(message).toContain("PVE_TOKEN_SECRET=(hidden)");
+      expect(message).not.toContain("leak");
     }
+  });
+
+  it("refuses a real cluster without a SECRET_KEY to encrypt its credentials, or with a malformed one", () => {
+    const real = { PVE_URL: "https://pve:8006", PVE_TOKEN_ID: "a@b!c", PVE_TOKEN_SECRET: "s", PVE_FINGERPRINT: FP };
+    expect(() => loadConfig(real)).toThrow(/SECRET_KEY is not set.*openssl rand -base64 32/);
+    expect(() => loadConfig({ ...real, SECRET_KEY: "too-short" })).toThrow(/SECRET_KEY=\(hidden\): expected 32 bytes/);
+    expect(loadConfig({ ...real, SECRET_KEY: "ab".repeat(32) }).secretKey).toEqual(Buffer.alloc(32, 0xab));
   });
 
   it("refuses a real cluster without credentials or without TLS verification", () => {
     expect(() => loadConfig({ PVE_URL: "https://pve:8006", PVE_FINGERPRINT: FP })).toThrow(/no credentials/);
     expect(() => loadConfig({ PVE_URL: "https://pve:8006", PVE_USER: "root@pam", PVE_PASSWORD: "x" })).toThrow(/PVE_FINGERPRINT/);
-    expect(loadConfig({ PVE_URL: "https://pve:8006", PVE_USER: "root@pam", PVE_PASSWORD: "x", PVE_INSECURE: "true" }).cluster?.insecure).toBe(true);
+    const insecure = { PVE_URL: "https://pve:8006", PVE_USER: "root@pam", PVE_PASSWORD: "x", PVE_INSECURE: "true", SECRET_KEY: "ab".repeat(32) };
+    expect(loadConfig(insecure).cluster?.insecure).toBe(true);
     expect(() => loadConfig({ PVE_TOKEN_ID: "a@b!c" })).toThrow(/PVE_URL is not/);
   });
 });

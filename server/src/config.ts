@@ -1,3 +1,4 @@
+import { parseSecretKey } from "./secrets/box.ts";
 import {
   boolean,
   coerce,
@@ -41,6 +42,7 @@ const Env = object({
   PVE_FINGERPRINT: optional(Fingerprint),
   PVE_CA_FILE: optional(size(string(), 1, 4096)),
   PVE_INSECURE: defaulted(Flag, false),
+  SECRET_KEY: optional(size(string(), 1, 256)),
   SYNC_INTERVAL_MS: defaulted(Int(250, 600_000), 2000),
   TRANSPORT: defaulted(enums(["ws", "uws"]), "ws"),
   LOG_LEVEL: defaulted(enums(["fatal", "error", "warn", "info", "debug", "trace", "silent"]), "info"),
@@ -49,7 +51,7 @@ const Env = object({
 type Env = Infer<typeof Env>;
 
 /** Variables whose values must never appear in an error message. */
-const SECRET_VARIABLES = new Set(["PVE_TOKEN_SECRET", "PVE_PASSWORD", "DATABASE_URL"]);
+const SECRET_VARIABLES = new Set(["PVE_TOKEN_SECRET", "PVE_PASSWORD", "DATABASE_URL", "SECRET_KEY"]);
 
 export class ConfigError extends Error {
   override name = "ConfigError";
@@ -80,6 +82,8 @@ export interface Config {
   /** Browser origins allowed to open the WebSocket besides the server's own. */
   allowedOrigins: string[];
   cluster: ClusterConfig | null;
+  /** Encrypts Proxmox credentials at rest; required unless the only cluster is the demo's. */
+  secretKey: Buffer | null;
   syncIntervalMs: number;
   transport: "ws" | "uws";
   logLevel: Env["LOG_LEVEL"];
@@ -105,6 +109,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   const cluster = clusterFrom(parsed);
   const demo = parsed.DEMO ?? cluster === null;
+  const secretKey = parsed.SECRET_KEY === undefined ? null : parseSecretKey(parsed.SECRET_KEY);
+  if (parsed.SECRET_KEY !== undefined && !secretKey) {
+    throw new ConfigError("SECRET_KEY=(hidden): expected 32 bytes as base64 or hex; generate one with `openssl rand -base64 32`.");
+  }
+  if (cluster && !secretKey) {
+    throw new ConfigError(
+      "SECRET_KEY is not set: it encrypts Proxmox credentials in the database. Generate one with `openssl rand -base64 32` and keep it safe.",
+    );
+  }
   return {
     port: parsed.PORT,
     host: parsed.HOST,
@@ -115,6 +128,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     demoSignIn: parsed.DEMO_SIGN_IN ?? demo,
     allowedOrigins: parsed.ALLOWED_ORIGINS ? parsed.ALLOWED_ORIGINS.split(",") : [],
     cluster,
+    secretKey,
     syncIntervalMs: parsed.SYNC_INTERVAL_MS,
     transport: parsed.TRANSPORT,
     logLevel: parsed.LOG_LEVEL,

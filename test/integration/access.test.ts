@@ -118,3 +118,20 @@ describe("who may do what", () => {
     expect(audit.filter((a) => a.action === "sign-in" && a.outcome === "failed").length).toBeGreaterThanOrEqual(5);
   });
 });
+
+describe("credentials at rest", () => {
+  it("stores the cluster's token secret encrypted, never in clear", async () => {
+    const { rows } = await app.server.db.sql.query<{ auth_secret: string }>("SELECT auth_secret FROM clusters");
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.auth_secret).toMatch(/^v1:/);
+    expect(rows[0]!.auth_secret).not.toContain(app.sim.adminToken.secret);
+  });
+
+  it("never sends a credential to a client", async () => {
+    const bodies = await Promise.all(["/healthz", "/api/audit?limit=1000", "/api/metrics"].map(async (p) => (await app.api(p)).text()));
+    for (const body of bodies) expect(body).not.toContain(app.sim.adminToken.secret);
+    const room = await joinWorld(app.wsUrl, app.users.admin.token);
+    expect(JSON.stringify(room.state.toJSON())).not.toContain(app.sim.adminToken.secret);
+    await room.leave();
+  });
+});

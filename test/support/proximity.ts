@@ -25,6 +25,7 @@ export interface TestProximity {
 }
 
 export const TEST_PASSWORD = "correct horse battery";
+export const TEST_SECRET_KEY = Buffer.alloc(32, 7);
 
 export const TEST_CLUSTER_ID = "lab";
 
@@ -94,6 +95,7 @@ export function testConfig(sim: Simulator, clusterId: string, database: Config["
       fingerprint: sim.fingerprint,
       insecure: false,
     },
+    secretKey: TEST_SECRET_KEY,
     syncIntervalMs: 300,
     transport: "ws",
     logLevel: "silent",

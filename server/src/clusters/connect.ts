@@ -3,12 +3,13 @@ import type { ClusterConfig } from "../config.ts";
 import { loadClusterConnection, upsertCluster, type ClusterConnectionRow } from "../db/clusters.ts";
 import type { Sql } from "../db/sql.ts";
 import type { Logger } from "../log.ts";
+import type { SecretBox } from "../secrets/box.ts";
 import { ProxmoxClient } from "../proxmox/index.ts";
 
 /** Records a cluster from configuration (environment or demo) so it survives restarts like any other. */
-export async function registerConfiguredCluster(sql: Sql, cluster: ClusterConfig): Promise<void> {
+export async function registerConfiguredCluster(sql: Sql, box: SecretBox, cluster: ClusterConfig): Promise<void> {
   const caPem = cluster.caFile ? await readFile(cluster.caFile, "utf8") : null;
-  await upsertCluster(sql, {
+  await upsertCluster(sql, box, {
     id: cluster.id,
     name: cluster.name,
     apiUrl: cluster.url,
@@ -21,8 +22,8 @@ export async function registerConfiguredCluster(sql: Sql, cluster: ClusterConfig
   });
 }
 
-export async function clientForCluster(sql: Sql, clusterId: string, log: Logger): Promise<ProxmoxClient> {
-  const row = await loadClusterConnection(sql, clusterId);
+export async function clientForCluster(sql: Sql, box: SecretBox, clusterId: string, log: Logger): Promise<ProxmoxClient> {
+  const row = await loadClusterConnection(sql, box, clusterId);
   if (!row) throw new Error(`No cluster ${clusterId}`);
   return clientFromRow(row, log);
 }

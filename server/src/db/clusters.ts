@@ -1,4 +1,5 @@
 import type { ClusterStatus } from "../../../shared/src/protocol.ts";
+import type { SecretBox } from "../secrets/box.ts";
 import type { Sql } from "./sql.ts";
 
 export interface ClusterRow {
@@ -22,13 +23,14 @@ export interface ClusterConnectionRow {
   insecure: boolean;
 }
 
-export async function upsertCluster(sql: Sql, c: ClusterConnectionRow & { name: string }): Promise<void> {
+/** The secret is sealed before it reaches the database. */
+export async function upsertCluster(sql: Sql, box: SecretBox, c: ClusterConnectionRow & { name: string }): Promise<void> {
   await sql.query(
     `INSERT INTO clusters (id, name, api_url, auth_kind, auth_user, auth_secret, fingerprint, ca_pem, insecure)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      ON CONFLICT (id) DO UPDATE SET name = $2, api_url = $3, auth_kind = $4, auth_user = $5, auth_secret = $6,
        fingerprint = $7, ca_pem = $8, insecure = $9`,
-    [c.id, c.name, c.apiUrl, c.authKind, c.authUser, c.authSecret, c.fingerprint, c.caPem, c.insecure],
+    [c.id, c.name, c.apiUrl, c.authKind, c.authUser, box.seal(c.authSecret), c.fingerprint, c.caPem, c.insecure],
   );
 }
 
@@ -51,7 +53,7 @@ export async function listClusters(sql: Sql): Promise<ClusterRow[]> {
   }));
 }
 
-export async function loadClusterConnection(sql: Sql, id: string): Promise<ClusterConnectionRow | null> {
+export async function loadClusterConnection(sql: Sql, box: SecretBox, id: string): Promise<ClusterConnectionRow | null> {
   const { rows } = await sql.query<{
     id: string;
     api_url: string;
@@ -69,7 +71,7 @@ export async function loadClusterConnection(sql: Sql, id: string): Promise<Clust
         apiUrl: r.api_url,
         authKind: r.auth_kind,
         authUser: r.auth_user,
-        authSecret: r.auth_secret,
+        authSecret: box.open(r.auth_secret),
         fingerprint: r.fingerprint,
         caPem: r.ca_pem,
         insecure: r.insecure,

@@ -47,6 +47,9 @@ const WARNINGS = /^WARNINGS: (\d+)$/;
 export async function followTask(client: TaskReader, upid: string, options: FollowTaskOptions = {}): Promise<TaskOutcome> {
   const { node } = parseUpid(upid);
   const intervalMs = options.intervalMs ?? 1_000;
+  for (const [name, value] of Object.entries({ intervalMs, timeoutMs: options.timeoutMs, missingGraceMs: options.missingGraceMs })) {
+    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) throw new TypeError(`${name} must be a non-negative number`);
+  }
   const sleep = options.sleep ?? realSleep;
   const now = options.now ?? Date.now;
   const signal = options.signal;

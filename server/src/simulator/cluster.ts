@@ -3,6 +3,7 @@
  * pvestatd-like status broadcast. Handlers read and change it; tests use the SimulatorModel facade.
  */
 import { buildEstate } from "./estate.ts";
+import { seedTaskHistory } from "./history.ts";
 import { recomputeNodes, tickGuest } from "./metrics.ts";
 import { forkRng, type Rng } from "./prng.ts";
 import type { GuestState, GuestType, NodeState, PublishedGuest } from "./state.ts";
@@ -68,6 +69,7 @@ export class Cluster {
       rng: this.rng,
       taskSpeed: config.taskSpeed,
     });
+    seedTaskHistory(this);
     this.lastTick = config.now();
     recomputeNodes(this.rng, this.nodes, this.guests.values());
     this.publish();

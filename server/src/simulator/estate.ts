@@ -140,7 +140,9 @@ function buildGuest(rng: Rng, seed: GuestSeed): GuestState {
     pid: 0,
   };
   if (!template && chance(rng, 0.7)) {
-    const uptimeMs = intBetween(rng, 600, 60 * 86_400) * 1000;
+    // A guest cannot have been running longer than its node.
+    const nodeUptimeMs = seed.now - node.bootAt;
+    const uptimeMs = Math.min(intBetween(rng, 600, 60 * 86_400) * 1000, Math.max(600_000, nodeUptimeMs - 120_000));
     bootGuest(rng, guest, node, seed.now - uptimeMs);
     const uptime = uptimeMs / 1000;
     guest.netin = Math.round(uptime * floatBetween(rng, 200, 40_000));
@@ -196,8 +198,9 @@ function lxcConfig(rng: Rng, vmid: number, diskGiB: number): Record<string, stri
 
 function qemuConfig(rng: Rng, vmid: number, diskGiB: number): Record<string, string | number> {
   const windows = chance(rng, 0.1);
+  const agent = chance(rng, 0.6);
   return {
-    agent: chance(rng, 0.6) ? "1" : "0",
+    ...(agent ? { agent: "1" } : {}),
     boot: "order=scsi0;ide2;net0",
     cpu: "x86-64-v2-AES",
     ide2: "none,media=cdrom",
@@ -262,7 +265,7 @@ function backupItem(rng: Rng, guest: GuestState, dayMs: number): StorageItem {
     volid: `local:backup/vzdump-${guest.type}-${guest.vmid}-${stamp}.${format}`,
     content: "backup",
     format,
-    size: Math.round(guest.maxdisk * floatBetween(rng, 0.05, 0.35)),
+    size: Math.round(guest.maxdisk * floatBetween(rng, 0.02, 0.12)),
     vmid: guest.vmid,
     ctime: Math.floor(at.getTime() / 1000),
     subtype: guest.type,

@@ -39,7 +39,7 @@ export function recomputeNodes(rng: Rng, nodes: Map<string, NodeState>, guests: 
     node.mem = Math.round(Math.min(node.maxmem * 0.99, node.baseMem + (memSum.get(node.name) ?? 0)));
     node.wait = clamp(node.cpu * 0.02 * rng(), 0, 0.2);
     const load = busyCores * (0.9 + rng() * 0.2);
-    const [, five, fifteen] = node.loadavg[2] === 0 ? [load, load, load] : node.loadavg;
+    const [, five, fifteen] = node.loadavg[2] === 0 ? [load, load * 0.9, load * 0.8] : node.loadavg;
     node.loadavg = [load, five * 0.8 + load * 0.2, fifteen * 0.95 + load * 0.05];
   }
 }
