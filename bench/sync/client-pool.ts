@@ -99,16 +99,19 @@ export class ClientPool {
     };
   }
 
-  /** Arms every client to watch for a change; resolves (armed) with a promise of every client having seen it. */
-  async watch(spec: Watch): Promise<Promise<Seen>> {
+  /** Arms every client to watch for a change; resolves once armed, with a promise of every client having seen it. */
+  async watch(spec: Watch): Promise<{ seen: Promise<Seen> }> {
     const seen = this.workers.map((w) => w.expect("seen", `seen:${spec.id}`));
     await Promise.all(this.workers.map((w) => w.request({ type: "watch", watch: spec }, "armed")));
-    return Promise.all(seen).then((parts) => ({
+    const all = Promise.all(seen).then((parts) => ({
       id: spec.id,
       seenAt: parts.flatMap((p) => p.seen.seenAt),
       arrivedAt: parts.flatMap((p) => p.seen.arrivedAt),
       lastSyncAt: parts[0]!.seen.lastSyncAt,
     }));
+    // Marked handled here: a worker failing before the caller awaits must not crash the process.
+    all.catch(() => undefined);
+    return { seen: all };
   }
 
   /** The next sync cycle the first client sees. */

@@ -9,6 +9,7 @@ import { forkRng, type Rng } from "./prng.ts";
 import type { GuestState, GuestType, NodeState, PublishedGuest } from "./state.ts";
 import { TaskEngine } from "./tasks.ts";
 import type { SimulatorFaults } from "./types.ts";
+import { resourceGuestJson } from "./views.ts";
 
 const MiB = 1024 ** 2;
 
@@ -49,6 +50,8 @@ export class Cluster {
    */
   generation = 0;
   readonly resourceCache = new Map<string, { generation: number; json: string }>();
+  /** Each guest's /cluster/resources entry as JSON text, so a cache miss only joins strings. */
+  private readonly fragments = new Map<number, string>();
   /** Seeded stream for everything that happens after the estate was built. */
   readonly rng: Rng;
   private lastTick: number;
@@ -84,12 +87,32 @@ export class Cluster {
 
   set faults(faults: SimulatorFaults) {
     this.currentFaults = faults;
-    this.touch();
+    this.reachabilityChanged();
   }
 
-  /** Call after changing anything /cluster/resources shows outside of publish(). */
-  touch(): void {
+  /** Call after changing a guest's name, lock, tags or node, or adding/removing it. */
+  guestChanged(vmid: number): void {
+    const g = this.guests.get(vmid);
+    if (g) this.fragments.set(vmid, resourceGuestJson(this, g, this.isOnline(g.node)));
+    else this.fragments.delete(vmid);
     this.generation++;
+  }
+
+  /** Call after a node went on- or offline: its guests' status turns "unknown" or back. */
+  reachabilityChanged(): void {
+    this.rebuildFragments();
+    this.generation++;
+  }
+
+  /** The guest entries of /cluster/resources as JSON texts, in vmid order. */
+  guestResourceFragments(): string[] {
+    return [...this.fragments.keys()].sort((a, b) => a - b).map((vmid) => this.fragments.get(vmid) as string);
+  }
+
+  private rebuildFragments(): void {
+    const online = new Map([...this.nodes.keys()].map((n) => [n, this.isOnline(n)]));
+    this.fragments.clear();
+    for (const g of this.guests.values()) this.fragments.set(g.vmid, resourceGuestJson(this, g, online.get(g.node) ?? false));
   }
 
   dispose(): void {
@@ -140,34 +163,24 @@ export class Cluster {
 
   /** The pvestatd broadcast: copies live status and stats into what /cluster/resources serves. */
   publish(): void {
-    this.touch();
     const now = this.now();
     this.published.clear();
     for (const g of this.guests.values()) {
-      const running = g.status === "running";
-      const p: Omit<PublishedGuest, "statsJson"> = {
-        status: g.status,
-        cpu: running ? g.cpu : 0,
-        maxcpu: g.cores,
-        mem: running ? g.mem : 0,
-        maxmem: g.memory * MiB,
-        disk: running ? g.disk : 0,
-        maxdisk: g.maxdisk,
-        netin: running ? g.netin : 0,
-        netout: running ? g.netout : 0,
-        diskread: running ? g.diskread : 0,
-        diskwrite: running ? g.diskwrite : 0,
-        uptime: running ? Math.max(0, Math.floor((now - g.startedAt) / 1000)) : 0,
-      };
-      const memhost = g.type === "qemu" ? `,"memhost":${p.mem}` : "";
+      // Stopped guests broadcast zero usage but keep their configured maxima.
+      const on = g.status === "running";
+      const uptime = on ? Math.max(0, Math.floor((now - g.startedAt) / 1000)) : 0;
+      const mem = on ? g.mem : 0;
       const statsJson =
-        `"maxcpu":${p.maxcpu},"cpu":${p.cpu},"maxmem":${p.maxmem},"mem":${p.mem},"maxdisk":${p.maxdisk},"disk":${p.disk},` +
-        `"netin":${p.netin},"netout":${p.netout},"diskread":${p.diskread},"diskwrite":${p.diskwrite},"uptime":${p.uptime}${memhost}`;
-      this.published.set(g.vmid, { ...p, statsJson });
+        `"maxcpu":${g.cores},"cpu":${on ? g.cpu : 0},"maxmem":${g.memory * MiB},"mem":${mem},"maxdisk":${g.maxdisk},"disk":${on ? g.disk : 0},` +
+        `"netin":${on ? g.netin : 0},"netout":${on ? g.netout : 0},"diskread":${on ? g.diskread : 0},"diskwrite":${on ? g.diskwrite : 0},` +
+        `"uptime":${uptime}${g.type === "qemu" ? `,"memhost":${mem}` : ""}`;
+      this.published.set(g.vmid, { status: g.status, statsJson });
     }
     this.publishedNodes.clear();
     for (const n of this.nodes.values()) {
       this.publishedNodes.set(n.name, { cpu: n.cpu, mem: n.mem, uptime: Math.floor((now - n.bootAt) / 1000) });
     }
+    this.rebuildFragments();
+    this.generation++;
   }
 }

@@ -71,6 +71,25 @@ describe("envelope and headers", () => {
   });
 });
 
+describe("robustness", () => {
+  it("answers garbage with PVE-style errors and keeps serving", async () => {
+    expect((await call(sim, "GET", "/nodes/%E0%A4%A/lxc")).status).toBe(400);
+    const badJson = await call(sim, "POST", "/access/ticket", { token: null, body: "{nope", headers: { "Content-Type": "application/json" } });
+    expect(badJson.status).toBe(400);
+    const arrayJson = await call(sim, "POST", "/access/ticket", { token: null, json: ["root@pam"] });
+    expect(arrayJson.status).toBe(400);
+    const nested = await call(sim, "POST", "/access/ticket", { token: null, json: { username: { a: 1 }, password: [1] } });
+    expect(JSON.parse(nested.body).errors).toEqual({ username: "type check ('string') failed - got HASH", password: "type check ('string') failed - got ARRAY" });
+    const xml = await call(sim, "POST", "/access/ticket", { token: null, body: "<a/>", headers: { "Content-Type": "text/xml" } });
+    expect(xml.status).toBe(400);
+    const huge = await call(sim, "POST", "/access/ticket", { token: null, form: { username: "root@pam", password: "x".repeat(100_000) } });
+    expect(huge.status).toBe(413);
+    const weird = await call(sim, "GET", "/version", { token: null, headers: { Authorization: "PVEAPIToken=%%%" } });
+    expect(weird.status).toBe(401);
+    expect((await call(sim, "GET", "/version")).status).toBe(200);
+  });
+});
+
 describe("authentication", () => {
   it("accepts the admin token, including a URI-escaped header", async () => {
     const escaped = `PVEAPIToken=${encodeURIComponent(`${sim.adminToken.tokenId}=${sim.adminToken.secret}`)}`;

@@ -157,7 +157,7 @@ export class SimulatorModel {
       bootGuest(this.cluster.rng, g, node, this.cluster.now());
     }
     this.cluster.guests.set(vmid, g);
-    this.cluster.touch();
+    this.cluster.guestChanged(vmid);
     node.storages
       .find((s) => s.type === "lvmthin")
       ?.items.push({ volid: `local-lvm:${g.template ? "base" : "vm"}-${vmid}-disk-0`, content: g.type === "lxc" ? "rootdir" : "images", format: "raw", size: g.maxdisk, vmid });
@@ -169,7 +169,7 @@ export class SimulatorModel {
     const g = this.guest(vmid);
     this.cluster.guests.delete(vmid);
     this.cluster.published.delete(vmid);
-    this.cluster.touch();
+    this.cluster.guestChanged(vmid);
     for (const s of this.cluster.requireNode(g.node).storages) s.items = s.items.filter((i) => i.vmid !== vmid || i.content === "backup");
     this.recordTask(g, g.type === "lxc" ? "vzdestroy" : "qmdestroy");
   }
@@ -177,25 +177,25 @@ export class SimulatorModel {
   renameGuest(vmid: number, name: string): void {
     if (!/^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?$/.test(name)) throw new Error(`invalid guest name '${name}'`);
     this.guest(vmid).name = name;
-    this.cluster.touch();
+    this.cluster.guestChanged(vmid);
   }
 
   /** Tags as a list or a ";"-separated string; empty removes them. */
   setTags(vmid: number, tags: string | string[]): void {
     this.guest(vmid).tags = normalizeTags(tags);
-    this.cluster.touch();
+    this.cluster.guestChanged(vmid);
   }
 
   lockGuest(vmid: number, lock: string): void {
     const g = this.guest(vmid);
     if (!LOCKS[g.type].includes(lock)) throw new Error(`invalid ${g.type} lock '${lock}' (one of ${LOCKS[g.type].join(", ")})`);
     g.lock = lock;
-    this.cluster.touch();
+    this.cluster.guestChanged(vmid);
   }
 
   unlockGuest(vmid: number): void {
     delete this.guest(vmid).lock;
-    this.cluster.touch();
+    this.cluster.guestChanged(vmid);
   }
 
   /** Moves a guest to another node at once (an offline migration finished in the web UI). */
@@ -210,13 +210,13 @@ export class SimulatorModel {
     dest.storages.find((s) => s.type === "lvmthin")?.items.push(...moved);
     this.recordTask(g, g.type === "lxc" ? "vzmigrate" : "qmigrate");
     g.node = target;
-    this.cluster.touch();
+    this.cluster.guestChanged(vmid);
   }
 
   /** Powers a node off (unreachable, shown offline, its guests "unknown") or back on. */
   setNodeOnline(node: string, online: boolean): void {
     this.cluster.requireNode(node).online = online;
-    this.cluster.touch();
+    this.cluster.reachabilityChanged();
   }
 
   listTasks(): TaskInfo[] {

@@ -92,17 +92,6 @@ export interface NodeState {
 /** What pvestatd last broadcast for a guest: /cluster/resources serves status and stats from here. */
 export interface PublishedGuest {
   status: RunState;
-  cpu: number;
-  maxcpu: number;
-  mem: number;
-  maxmem: number;
-  disk: number;
-  maxdisk: number;
-  netin: number;
-  netout: number;
-  diskread: number;
-  diskwrite: number;
-  uptime: number;
-  /** The stats above pre-serialized as JSON members, so 10k-guest listings need no per-request stringify. */
+  /** maxcpu, cpu, maxmem, mem, … uptime as JSON members (no braces), ready to splice into an entry. */
   statsJson: string;
 }

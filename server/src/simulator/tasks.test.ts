@@ -185,6 +185,15 @@ describe("fault injection", () => {
     expect((await call(sim, "GET", "/nodes/pve9/status")).reason).toMatch(/^hostname lookup 'pve9' failed/);
   });
 
+  it("refuses starts without quorum", async () => {
+    const g = newGuest("lxc");
+    sim.setFaults({ unreachableNodes: ["pve2", "pve3"] });
+    const reply = await act(g, "start");
+    expect([reply.status, reply.reason]).toEqual([500, "cluster not ready - no quorum?"]);
+    const status = await data<{ type: string; quorate?: number }[]>(sim, "GET", "/cluster/status");
+    expect(status.find((e) => e.type === "cluster")?.quorate).toBe(0);
+  });
+
   it("treats a powered-off node the same way until it is back", async () => {
     sim.model.setNodeOnline("pve3", false);
     expect((await call(sim, "GET", "/nodes/pve3/lxc")).status).toBe(595);

@@ -49,7 +49,7 @@ interface Running {
   endAt: number;
   warnings: number;
   failure?: string;
-  timer: NodeJS.Timeout;
+  timer?: NodeJS.Timeout;
 }
 
 export interface TaskEngineDeps {
@@ -75,14 +75,10 @@ export class TaskEngine {
   constructor(private readonly deps: TaskEngineDeps) {}
 
   start(nodeName: string, type: string, id: string, user: string, worker: TaskWorker): TaskRecord {
-    const node = this.deps.node(nodeName);
     const now = this.deps.now();
-    const pid = node.nextPid;
-    node.nextPid += 1 + Math.floor(this.deps.rng() * 40);
     const parts = {
       node: nodeName,
-      pid,
-      pstart: Math.max(0, Math.floor((now - node.bootAt) / 10)),
+      ...this.allocateProcess(nodeName, now),
       starttime: Math.floor(now / 1000),
       type,
       id,
@@ -90,7 +86,7 @@ export class TaskEngine {
     };
     const record: TaskRecord = { ...parts, upid: encodeUpid(parts), status: "running", lines: [] };
     this.byUpid.set(record.upid, record);
-    const entry: Running = { record, worker, endAt: now, warnings: 0, timer: undefined as unknown as NodeJS.Timeout };
+    const entry: Running = { record, worker, endAt: now, warnings: 0 };
     const out = this.logFor(entry);
     let durationMs: number;
     try {
@@ -137,11 +133,7 @@ export class TaskEngine {
 
   /** Adds an already finished task (history, or actions done "in the web UI" by the model). */
   recordFinished(record: Omit<TaskRecord, "upid" | "pid" | "pstart" | "status"> & { exitstatus: string }): TaskRecord {
-    const node = this.deps.node(record.node);
-    const startedAtMs = record.starttime * 1000;
-    const pid = node.nextPid;
-    node.nextPid += 1 + Math.floor(this.deps.rng() * 40);
-    const parts = { ...record, pid, pstart: Math.max(0, Math.floor((startedAtMs - node.bootAt) / 10)) };
+    const parts = { ...record, ...this.allocateProcess(record.node, record.starttime * 1000) };
     const done: TaskRecord = { ...parts, upid: encodeUpid(parts), status: "stopped" };
     this.archive(done);
     return done;
@@ -157,6 +149,14 @@ export class TaskEngine {
     this.disposed = true;
     for (const entry of this.running.values()) clearTimeout(entry.timer);
     this.running.clear();
+  }
+
+  /** A worker pid from the node's counter and its start in clock ticks (100 Hz) since boot. */
+  private allocateProcess(nodeName: string, startedAtMs: number): { pid: number; pstart: number } {
+    const node = this.deps.node(nodeName);
+    const pid = node.nextPid;
+    node.nextPid += 1 + Math.floor(this.deps.rng() * 40);
+    return { pid, pstart: Math.max(0, Math.floor((startedAtMs - node.bootAt) / 10)) };
   }
 
   private scale(): number {

@@ -32,13 +32,15 @@ export abstract class WorldRoom extends Room<{ state: WorldState }> {
         (client: Client, payload: unknown, ctx: RequestContext) => this.#command(client, name, payload, ctx),
       ]),
     ),
-    // Anything else a client sends: refuse it by name instead of ignoring it.
-    _: (client: Client, type: unknown) => {
-      client.send("command.rejected", {
-        command: String(type).slice(0, 64),
-        code: "unknown_command",
-        message: `Unknown command ${JSON.stringify(String(type).slice(0, 64))}.`,
-      });
+    // Anything else a client sends: refuse it by name instead of ignoring it. Colyseus calls this
+    // catch-all as (client, type, payload) for sends, but as (client, payload, ctx) for a request
+    // literally named "*".
+    _: (client: Client, typeOrPayload: unknown, third: unknown) => {
+      const asRequest = isRequestContext(third);
+      const command = asRequest ? "*" : String(typeOrPayload).slice(0, 64);
+      const rejection: Rejection = { code: "unknown_command", message: `Unknown command ${JSON.stringify(command)}.` };
+      if (asRequest) third.reject(rejection);
+      else client.send("command.rejected", { command, ...rejection });
     },
   };
 
@@ -116,4 +118,8 @@ export abstract class WorldRoom extends Room<{ state: WorldState }> {
     else client.send("command.rejected", { command: name, ...rejection });
     return undefined;
   }
+}
+
+function isRequestContext(value: unknown): value is RequestContext {
+  return typeof value === "object" && value !== null && typeof (value as RequestContext).reject === "function" && (value as RequestContext).id !== undefined;
 }

@@ -1,6 +1,6 @@
 /** /version, /access/ticket and the /cluster/* endpoints. */
 import { paramError } from "../errors.ts";
-import { PVE_VERSION, resourceGuestJson, resourceNode, resourceStorage } from "../views.ts";
+import { PVE_VERSION, resourceNode, resourceStorage } from "../views.ts";
 import { clusterTaskEntry } from "./tasks.ts";
 import { optNum, optStr, str, type HandlerContext, type Reply } from "./context.ts";
 
@@ -24,15 +24,7 @@ export function getResources(ctx: HandlerContext): Reply {
   const key = type ?? "all";
   const cached = cluster.resourceCache.get(key);
   if (cached?.generation === cluster.generation) return { json: cached.json };
-  const parts: string[] = [];
-  if (!type || type === "vm") {
-    const online = new Map([...cluster.nodes.keys()].map((n) => [n, cluster.isOnline(n)]));
-    const vmids = [...cluster.guests.keys()].sort((a, b) => a - b);
-    for (const vmid of vmids) {
-      const g = cluster.guests.get(vmid)!;
-      parts.push(resourceGuestJson(cluster, g, online.get(g.node) ?? false));
-    }
-  }
+  const parts = !type || type === "vm" ? cluster.guestResourceFragments() : [];
   const rest: unknown[] = [];
   if (!type || type === "node") for (const n of cluster.nodes.values()) rest.push(resourceNode(cluster, n));
   if (!type || type === "storage") {

@@ -1,0 +1,111 @@
+import type { ScenarioResult } from "./scenario.ts";
+import { percentile, spread } from "./stats.ts";
+
+const MB = 1024 * 1024;
+const TARGET_GUESTS = 10_000;
+const TARGET_CLIENTS = 100;
+const LATENCY_SLACK_MS = 100;
+const ENCODE_BUDGET_MS = 2;
+const RSS_BUDGET_BYTES = 400 * MB;
+
+function ms(v: number): string {
+  if (!Number.isFinite(v)) return "-";
+  return Math.abs(v) < 10 ? v.toFixed(2) : v.toFixed(0);
+}
+
+function bytes(v: number): string {
+  if (!Number.isFinite(v)) return "-";
+  if (v < 10_000) return `${Math.round(v)} B`;
+  if (v < 10 * MB) return `${(v / 1024).toFixed(1)} KiB`;
+  return `${(v / MB).toFixed(1)} MiB`;
+}
+
+const mib = (v: number) => (Number.isFinite(v) ? `${(v / MB).toFixed(0)} MiB` : "-");
+const trio = (values: number[]) => {
+  const s = spread(values);
+  return `${ms(s.p50)} / ${ms(s.p99)} / ${ms(s.max)}`;
+};
+const pair = (values: number[], format: (v: number) => string) => `${format(percentile(values, 0.5))} / ${format(Math.max(...values))}`;
+
+export function scenarioLabel(r: ScenarioResult): string {
+  return `${r.spec.guests.toLocaleString("en")} guests × ${r.spec.clients} clients`;
+}
+
+/** One row per figure, one column per scenario. */
+export function resultTable(results: ScenarioResult[]): string {
+  const routes = [...new Set(results.flatMap((r) => Object.keys(r.proxmoxCallsPerCycle)))].sort();
+  const rows: [string, (r: ScenarioResult) => string][] = [
+    ["nodes", (r) => String(r.nodes)],
+    ["full state (ROOM_STATE message)", (r) => bytes(r.fullStateBytes)],
+    ["join, first client alone (ms)", (r) => ms(r.soloJoinMs)],
+    ["join, the other clients at once: p50 / max (ms)", (r) => (r.herdJoinMs.length ? pair(r.herdJoinMs, ms) : "-")],
+    ["patch bytes per cycle, idle: p50 / max", (r) => pair(r.idlePatchBytes, bytes)],
+    ["patch bytes per cycle with a change: p50 / max", (r) => pair(r.changePatchBytes, bytes)],
+    ["patch traffic per client (whole run)", (r) => `${bytes(r.patchBytesPerClientPerSecond)}/s`],
+    ["server patch encode + send: p50 / p99 / max (ms)", (r) => `${ms(r.patches.p50Ms)} / ${ms(r.patches.p99Ms)} / ${ms(r.patches.maxMs)} (n=${r.patches.count})`],
+    ["sync cycle work: p50 / max (ms)", (r) => pair(r.syncWorkMs, ms)],
+    ["change → end of its sync cycle: p50 / p99 / max", (r) => trio(r.changes.map((c) => c.cycleEndMs))],
+    ["change → patch on the wire: p50 / p99 / max", (r) => trio(r.changes.map((c) => c.onWireMs))],
+    ["change → first client shows it: p50 / p99 / max", (r) => trio(r.changes.map((c) => c.firstClientMs))],
+    ["change → EVERY client shows it: p50 / p99 / max", (r) => trio(r.changes.map((c) => c.everyClientMs))],
+    ["Proxmox calls per sync cycle", (r) => Object.values(r.proxmoxCallsPerCycle).reduce((a, b) => a + b, 0).toFixed(2)],
+    ...routes.map((route): [string, (r: ScenarioResult) => string] => [`  ${route}`, (r) => (r.proxmoxCallsPerCycle[route] ?? 0).toFixed(2)]),
+    ["sync cycles measured", (r) => String(r.measuredCycles)],
+    ["server RSS after joins / end / peak", (r) => `${mib(r.rssAfterJoinBytes)} / ${mib(r.rssEndBytes)} / ${mib(r.peakRssBytes)}`],
+    ["server heap used at end", (r) => mib(r.heapUsedBytes)],
+    ["server CPU while measuring (% of one core)", (r) => `${r.serverCpuPercent.toFixed(0)} %`],
+    ["client drops / server warnings", (r) => `${r.clientTotals.drops} / ${r.warnings.length}`],
+  ];
+  const header = ["", ...results.map(scenarioLabel)];
+  const body = rows.map(([name, cell]) => [name, ...results.map(cell)]);
+  const widths = header.map((_, i) => Math.max(...[header, ...body].map((row) => row[i]!.length)));
+  const line = (row: string[]) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join("  ");
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)].join("\n");
+}
+
+export interface Verdict {
+  target: string;
+  measured: string;
+  pass: boolean | null;
+}
+
+/** The issue's targets, judged on the 10,000-guest × 100-client scenario (null: that scenario was not run). */
+export function verdicts(results: ScenarioResult[]): Verdict[] {
+  const main = results.find((r) => r.spec.guests === TARGET_GUESTS && r.spec.clients === TARGET_CLIENTS);
+  const notRun = "scenario 10,000 guests × 100 clients not run";
+  if (!main) {
+    return [
+      "p99 change → every client ≤ poll interval + 100 ms",
+      `patch encode p99 < ${ENCODE_BUDGET_MS} ms`,
+      "Proxmox calls per cycle independent of guest count",
+      "server RSS < 400 MiB",
+    ].map((target) => ({ target, measured: notRun, pass: null }));
+  }
+  const limit = main.spec.syncIntervalMs + LATENCY_SLACK_MS;
+  const p99 = percentile(main.changes.map((c) => c.everyClientMs), 0.99);
+
+  const perGuestRoutes = Object.keys(main.proxmoxCallsPerCycle).filter((route) => route.includes("{vmid}"));
+  const total = (r: ScenarioResult) => Object.values(r.proxmoxCallsPerCycle).reduce((a, b) => a + b, 0);
+  const smaller = results.filter((r) => r.spec.guests < main.spec.guests);
+  const drift = smaller.map((r) => Math.abs(total(r) - total(main)));
+  const callsPass = perGuestRoutes.length === 0 && drift.every((d) => d < 0.1);
+  const callsMeasured =
+    `${total(main).toFixed(2)} per cycle at ${main.spec.guests.toLocaleString("en")} guests` +
+    (smaller.length ? `; ${smaller.map((r) => `${total(r).toFixed(2)} at ${r.spec.guests.toLocaleString("en")} × ${r.spec.clients}`).join(", ")}` : "") +
+    (perGuestRoutes.length ? `; per-guest routes called: ${perGuestRoutes.join(", ")}` : "; no per-guest route called");
+
+  return [
+    { target: `p99 change → every client ≤ poll interval + ${LATENCY_SLACK_MS} ms (${limit} ms)`, measured: `${ms(p99)} ms (n=${main.changes.length})`, pass: p99 <= limit },
+    {
+      target: `patch encode (+ send to every socket) p99 < ${ENCODE_BUDGET_MS} ms`,
+      measured: `p99 ${ms(main.patches.p99Ms)} ms, max ${ms(main.patches.maxMs)} ms (n=${main.patches.count})`,
+      pass: main.patches.p99Ms < ENCODE_BUDGET_MS,
+    },
+    { target: "Proxmox calls per cycle independent of guest count", measured: callsMeasured, pass: callsPass },
+    { target: "server RSS < 400 MiB (peak, VmHWM)", measured: mib(main.peakRssBytes), pass: main.peakRssBytes < RSS_BUDGET_BYTES },
+  ];
+}
+
+export function verdictLines(list: Verdict[]): string[] {
+  return list.map((v) => `${v.pass === null ? "n/a " : v.pass ? "PASS" : "FAIL"}  ${v.target}: ${v.measured}`);
+}

@@ -1,0 +1,215 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { startSimulator } from "../../server/src/simulator/index.ts";
+import { createTestDatabase } from "../../test/support/database.ts";
+import { ChangePlanner, type ChangeKind } from "./changes.ts";
+import { ClientPool, type SyncSeen } from "./client-pool.ts";
+import { ServerProcess, type ServerMetrics } from "./server-process.ts";
+import { bursts, nowMs, seededRandom } from "./stats.ts";
+import type { ClientTotals } from "./worker-protocol.ts";
+
+const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const CLUSTER_ID = "bench";
+/** Longest wait for every client to show one change before the scenario is declared broken. */
+const CHANGE_TIMEOUT_MS = 30_000;
+
+export interface ScenarioSpec {
+  guests: number;
+  clients: number;
+  cycles: number;
+  idleCycles: number;
+  syncIntervalMs: number;
+  statusRefreshMs: number;
+  workers: number;
+  seed: number;
+}
+
+export interface ChangeSample {
+  kind: ChangeKind;
+  /** Every figure below is ms after the change became visible in the Proxmox API. */
+  cycleEndMs: number;
+  onWireMs: number;
+  firstClientMs: number;
+  everyClientMs: number;
+}
+
+export interface ScenarioResult {
+  spec: ScenarioSpec;
+  nodes: number;
+  fullStateBytes: number;
+  soloJoinMs: number;
+  herdJoinMs: number[];
+  /** ROOM_STATE_PATCH bytes one client received per sync cycle. */
+  idlePatchBytes: number[];
+  changePatchBytes: number[];
+  changes: ChangeSample[];
+  /** Time a sync cycle worked (fetch, validate, diff, write, project), from consecutive lastSyncAt values. */
+  syncWorkMs: number[];
+  measuredCycles: number;
+  proxmoxCallsPerCycle: Record<string, number>;
+  patches: ServerMetrics["patches"];
+  rssAfterJoinBytes: number;
+  rssEndBytes: number;
+  peakRssBytes: number;
+  heapUsedBytes: number;
+  serverCpuPercent: number;
+  patchBytesPerClientPerSecond: number;
+  clientTotals: ClientTotals;
+  warnings: string[];
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** 1,000 guests on 20 nodes, 10,000 on 50: about 50 to 200 guests per node. */
+export function nodesFor(guests: number): number {
+  return Math.min(50, Math.max(1, Math.ceil(guests / 50)));
+}
+
+async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} within ${ms} ms`)), ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Waits until the server has finished two sync cycles, so its state holds the whole estate. */
+async function waitForSecondSync(server: ServerProcess, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let first: string | null = null;
+  while (Date.now() < deadline) {
+    const health = await server.get<{ clusters: { id: string; lastSyncAt: string | null }[] }>("/healthz").catch(() => null);
+    const at = health?.clusters.find((c) => c.id === CLUSTER_ID)?.lastSyncAt ?? null;
+    if (at && first && at !== first) return;
+    first ??= at;
+    await sleep(100);
+  }
+  throw new Error(`the server did not complete two sync cycles within ${timeoutMs} ms`);
+}
+
+/**
+ * One scenario on a fresh stack: simulator (in this process, so changes can be made in it),
+ * a new Postgres database, the server in a child process, and the clients in worker threads.
+ */
+export async function runScenario(spec: ScenarioSpec, progress: (line: string) => void): Promise<ScenarioResult> {
+  const cleanups: (() => Promise<unknown>)[] = [];
+  const random = seededRandom(spec.seed);
+  const nodes = nodesFor(spec.guests);
+  try {
+    const db = await createTestDatabase("proximity_bench");
+    cleanups.push(() => db.drop());
+    const sim = await startSimulator({ seed: spec.seed, nodes, guests: spec.guests, statusRefreshMs: spec.statusRefreshMs, metricsTickMs: spec.statusRefreshMs });
+    cleanups.push(() => sim.close());
+    const staticDir = await mkdtemp(path.join(tmpdir(), "proximity-bench-static-"));
+    cleanups.push(() => rm(staticDir, { recursive: true, force: true }));
+
+    const server = await ServerProcess.start(REPO_ROOT, {
+      PATH: process.env.PATH ?? "",
+      HOME: process.env.HOME ?? "",
+      PORT: "0",
+      HOST: "127.0.0.1",
+      DEMO: "false",
+      DATABASE_URL: db.url,
+      PVE_URL: sim.url,
+      PVE_CLUSTER_ID: CLUSTER_ID,
+      PVE_CLUSTER_NAME: "Benchmark lab",
+      PVE_TOKEN_ID: sim.adminToken.tokenId,
+      PVE_TOKEN_SECRET: sim.adminToken.secret,
+      PVE_FINGERPRINT: sim.fingerprint,
+      SYNC_INTERVAL_MS: String(spec.syncIntervalMs),
+      LOG_LEVEL: "warn",
+      STATIC_DIR: staticDir,
+      TRANSPORT: "ws",
+      SECRET_KEY: randomBytes(32).toString("base64"),
+    });
+    cleanups.push(() => server.stop());
+    const token = await server.signIn();
+    await waitForSecondSync(server, 120_000);
+    progress(`server ready (pid ${server.pid}); joining ${spec.clients} clients`);
+
+    const pool = await ClientPool.start({ wsUrl: server.url.replace(/^http/, "ws"), token, clusterId: CLUSTER_ID, expectedGuests: spec.guests }, spec.clients, spec.workers);
+    cleanups.push(() => pool.close());
+    const joins = await pool.join();
+    const rssAfterJoinBytes = server.memory().rssBytes;
+
+    const snapshot = (sync: SyncSeen) => ({ at: sync.at, syncs: pool.syncs.length, requests: sim.model.requestCounts(), cpu: server.cpuSeconds() });
+    const start = snapshot(await pool.nextSync());
+    progress(`watching ${spec.idleCycles} idle sync cycles`);
+    for (let i = 1; i < spec.idleCycles; i++) await pool.nextSync();
+    const idleEnd = snapshot(await pool.nextSync());
+
+    progress(`making ${spec.cycles} changes`);
+    const planner = new ChangePlanner(sim.model, random);
+    const changes: ChangeSample[] = [];
+    const clientZeroArrivals: number[] = [];
+    for (let id = 1; id <= spec.cycles; id++) {
+      // A random wait puts each change at a random point of the poll interval.
+      await sleep(random() * spec.syncIntervalMs);
+      const change = planner.next();
+      const { seen } = await pool.watch({ id, vmid: change.vmid, node: change.node, field: change.field, value: change.value });
+      change.apply();
+      sim.model.refreshStatusNow();
+      const t0 = nowMs();
+      const result = await withTimeout(seen, CHANGE_TIMEOUT_MS, `not every client showed change ${id} (${change.kind} of guest ${change.vmid})`);
+      clientZeroArrivals.push(result.arrivedAt[0]!);
+      changes.push({
+        kind: change.kind,
+        cycleEndMs: result.lastSyncAt - t0,
+        onWireMs: Math.min(...result.arrivedAt) - t0,
+        firstClientMs: Math.min(...result.seenAt) - t0,
+        everyClientMs: Math.max(...result.seenAt) - t0,
+      });
+    }
+    const end = snapshot(await pool.nextSync());
+
+    const metrics = await server.metrics();
+    const memory = server.memory();
+    const { patches, totals } = await pool.log();
+    const cycles = bursts(patches, spec.syncIntervalMs / 2);
+    const bytesOf = (group: { bytes: number }[]) => group.reduce((n, p) => n + p.bytes, 0);
+    const within = (group: { at: number }[], from: number, to: number) => group[0]!.at > from && group[0]!.at <= to;
+    const idlePatchBytes = cycles.filter((g) => within(g, start.at, idleEnd.at)).map(bytesOf);
+    const changePatchBytes = cycles.filter((g) => g.some((p) => clientZeroArrivals.includes(p.at))).map(bytesOf);
+    const windowPatchBytes = cycles.filter((g) => within(g, start.at, end.at)).reduce((n, g) => n + bytesOf(g), 0);
+
+    const measuredCycles = end.syncs - start.syncs;
+    const proxmoxCallsPerCycle: Record<string, number> = {};
+    for (const [route, count] of Object.entries(end.requests)) {
+      const delta = count - (start.requests[route] ?? 0);
+      if (delta > 0) proxmoxCallsPerCycle[route] = delta / measuredCycles;
+    }
+    const syncEnds = pool.syncs.slice(start.syncs - 1, end.syncs).map((s) => s.lastSyncAt);
+    const syncWorkMs = syncEnds.slice(1).map((at, i) => at - syncEnds[i]! - spec.syncIntervalMs);
+
+    return {
+      spec,
+      nodes,
+      fullStateBytes: joins.solo.fullStateBytes,
+      soloJoinMs: joins.solo.ms,
+      herdJoinMs: joins.herdMs,
+      idlePatchBytes,
+      changePatchBytes,
+      changes,
+      syncWorkMs,
+      measuredCycles,
+      proxmoxCallsPerCycle,
+      patches: metrics.patches,
+      rssAfterJoinBytes,
+      rssEndBytes: memory.rssBytes,
+      peakRssBytes: memory.peakRssBytes,
+      heapUsedBytes: metrics.heapUsedBytes,
+      serverCpuPercent: ((end.cpu - start.cpu) / ((end.at - start.at) / 1000)) * 100,
+      patchBytesPerClientPerSecond: windowPatchBytes / ((end.at - start.at) / 1000),
+      clientTotals: totals,
+      warnings: server.warnings,
+    };
+  } finally {
+    for (const cleanup of cleanups.reverse()) {
+      await cleanup().catch((error: unknown) => progress(`cleanup step failed: ${error instanceof Error ? error.message : String(error)}`));
+    }
+  }
+}

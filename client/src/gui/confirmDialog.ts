@@ -1,0 +1,57 @@
+import { h } from "./dom.ts";
+
+/**
+ * A clear modal confirmation for actions that interrupt service (the text comes from the shared command
+ * definition). Escape or Cancel refuses; focus starts on Cancel so a stray Enter does nothing harmful.
+ */
+export class ConfirmDialog {
+  private readonly dialog: HTMLDialogElement;
+  private readonly title: HTMLHeadingElement;
+  private readonly message: HTMLParagraphElement;
+  private readonly confirmButton: HTMLButtonElement;
+  private readonly cancelButton: HTMLButtonElement;
+  private resolve: ((ok: boolean) => void) | null = null;
+
+  constructor(parent: HTMLElement) {
+    this.title = h("h2", { id: "confirm-title" });
+    this.message = h("p", { id: "confirm-message" });
+    this.cancelButton = h("button", { class: "btn", type: "button", "data-testid": "confirm-cancel" }, "Cancel");
+    this.confirmButton = h("button", { class: "btn btn--danger", type: "button", "data-testid": "confirm-accept" });
+    this.dialog = h(
+      "dialog",
+      { class: "confirm", "aria-labelledby": "confirm-title", "aria-describedby": "confirm-message" },
+      this.title,
+      this.message,
+      h("div", { class: "actions" }, this.cancelButton, this.confirmButton),
+    );
+    this.cancelButton.addEventListener("click", () => this.finish(false));
+    this.confirmButton.addEventListener("click", () => this.finish(true));
+    this.dialog.addEventListener("cancel", (e) => {
+      e.preventDefault();
+      this.finish(false);
+    });
+    parent.append(this.dialog);
+  }
+
+  get isOpen(): boolean {
+    return this.dialog.open;
+  }
+
+  ask(title: string, message: string, confirmLabel: string): Promise<boolean> {
+    this.finish(false);
+    this.title.textContent = title;
+    this.message.textContent = message;
+    this.confirmButton.textContent = confirmLabel;
+    if (document.pointerLockElement) document.exitPointerLock();
+    this.dialog.showModal();
+    this.cancelButton.focus();
+    return new Promise((resolve) => (this.resolve = resolve));
+  }
+
+  private finish(ok: boolean): void {
+    const resolve = this.resolve;
+    this.resolve = null;
+    if (this.dialog.open) this.dialog.close();
+    resolve?.(ok);
+  }
+}

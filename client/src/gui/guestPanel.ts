@@ -1,0 +1,346 @@
+import { Matrix, Vector3 } from "@babylonjs/core/Maths/math.vector";
+import { CreatePlane } from "@babylonjs/core/Meshes/Builders/planeBuilder";
+import type { Mesh } from "@babylonjs/core/Meshes/mesh";
+import type { Scene } from "@babylonjs/core/scene";
+import { AdvancedDynamicTexture } from "@babylonjs/gui/2D/advancedDynamicTexture";
+import type { Button } from "@babylonjs/gui/2D/controls/button";
+import { Control } from "@babylonjs/gui/2D/controls/control";
+import { Rectangle } from "@babylonjs/gui/2D/controls/rectangle";
+import { StackPanel } from "@babylonjs/gui/2D/controls/stackPanel";
+import type { TextBlock } from "@babylonjs/gui/2D/controls/textBlock";
+import type { CommandName } from "../../../shared/src/commands.ts";
+import type { Role } from "../../../shared/src/protocol.ts";
+import { isActiveOperationState, type Estate } from "../model/estate.ts";
+import { formatKiB, formatMiB, formatPercent, formatUptime } from "../model/format.ts";
+import { guestActions, labelForOperation, type GuestAction } from "../model/guestActions.ts";
+import { guestLedState, type LedState } from "../model/ledState.ts";
+import type { Theme } from "../theme.ts";
+import { actionButton, bar, row, text, vstack } from "./panelControls.ts";
+
+export const PANEL_SIZE = { width: 0.46, height: 0.62 } as const;
+const PX = { width: 820, height: 1106 } as const;
+const PAD = 44;
+const INNER = PX.width - 2 * PAD;
+
+export interface PanelPlacement {
+  x: number;
+  y: number;
+  z: number;
+  /** Rotation about y so the panel's face points at the viewer. */
+  yaw: number;
+}
+
+export interface PanelCallbacks {
+  onAction(key: string, command: CommandName): void;
+  onClose(): void;
+}
+
+const STATE_LINE: Record<LedState, { word: string; glyph: string }> = {
+  running: { word: "Running", glyph: "●" },
+  stopped: { word: "Stopped", glyph: "○" },
+  busy: { word: "Working", glyph: "◐" },
+  error: { word: "Last operation failed", glyph: "▲" },
+  unknown: { word: "Unknown", glyph: "?" },
+  offline: { word: "Host unreachable", glyph: "✕" },
+};
+
+/**
+ * The in-world guest panel: dark glass with a thin accent edge beside the guest, showing identity, live metrics,
+ * tags, the operation in progress (or its outcome) and the allowed actions. One panel, reused for every guest.
+ */
+export class GuestPanel {
+  readonly mesh: Mesh;
+  private readonly texture: AdvancedDynamicTexture;
+  private key: string | null = null;
+  private estate: Estate | null = null;
+  private role: Role = "viewer";
+  private notice: { text: string; tone: "error" | "info" } | null = null;
+  private actionSignature = "";
+  private buttons = new Map<CommandName, Button>();
+  private openedAt = 0;
+
+  private readonly title: TextBlock;
+  private readonly glyph: TextBlock;
+  private readonly subtitle: TextBlock;
+  private readonly values = new Map<string, TextBlock>();
+  private readonly meters = new Map<string, ReturnType<typeof bar>>();
+  private readonly opTitle: TextBlock;
+  private readonly opDetail: TextBlock;
+  private readonly opBar: ReturnType<typeof bar>;
+  private readonly opBox: Rectangle;
+  private readonly noticeText: TextBlock;
+  private readonly actions: StackPanel;
+  private readonly dangerActions: StackPanel;
+
+  constructor(
+    private readonly scene: Scene,
+    private readonly theme: Theme,
+    private readonly callbacks: PanelCallbacks,
+    private readonly options: { reducedMotion: () => boolean; now: () => number },
+  ) {
+    this.mesh = CreatePlane("guest-panel", { width: PANEL_SIZE.width, height: PANEL_SIZE.height }, scene);
+    this.mesh.isPickable = true;
+    this.mesh.setEnabled(false);
+    this.texture = AdvancedDynamicTexture.CreateForMesh(this.mesh, PX.width, PX.height, true);
+    this.texture.premulAlpha = false;
+
+    const t = theme;
+    const glass = new Rectangle("glass");
+    glass.background = "rgba(13,18,27,0.9)";
+    glass.color = t.colors.accent;
+    glass.thickness = 3;
+    glass.cornerRadius = 26;
+    this.texture.addControl(glass);
+
+    const body = vstack();
+    body.paddingLeft = `${PAD}px`;
+    body.paddingRight = `${PAD}px`;
+    body.paddingTop = "34px";
+    body.verticalAlignment = Control.VERTICAL_ALIGNMENT_TOP;
+    glass.addControl(body);
+
+    const header = row(78);
+    this.glyph = text(t, "●", { size: 44, color: t.colors.ok, height: 78 });
+    this.glyph.width = "60px";
+    this.glyph.horizontalAlignment = Control.HORIZONTAL_ALIGNMENT_LEFT;
+    this.title = text(t, "", { size: 50, weight: "700", height: 78 });
+    this.title.paddingLeft = "62px";
+    this.title.paddingRight = "90px";
+    const close = actionButton(t, "✕", "normal", 72);
+    close.height = "72px";
+    close.horizontalAlignment = Control.HORIZONTAL_ALIGNMENT_RIGHT;
+    close.onPointerUpObservable.add(() => this.callbacks.onClose());
+    header.addControl(this.glyph);
+    header.addControl(this.title);
+    header.addControl(close);
+    body.addControl(header);
+
+    this.subtitle = text(t, "", { size: 28, mono: true, color: t.colors.textMuted, height: 48 });
+    body.addControl(this.subtitle);
+    body.addControl(this.divider());
+
+    for (const [id, label, meter] of [
+      ["status", "Status", false],
+      ["uptime", "Uptime", false],
+      ["cpu", "CPU", true],
+      ["mem", "Memory", true],
+      ["disk", "Disk", true],
+      ["net", "Network in / out", false],
+      ["tags", "Tags", false],
+    ] as const) {
+      const r = row(meter ? 86 : 56);
+      const name = text(t, label, { size: 28, color: t.colors.textMuted, height: 48 });
+      name.verticalAlignment = Control.VERTICAL_ALIGNMENT_TOP;
+      const value = text(t, "", { size: 30, mono: true, align: Control.HORIZONTAL_ALIGNMENT_RIGHT, height: 48 });
+      value.verticalAlignment = Control.VERTICAL_ALIGNMENT_TOP;
+      r.addControl(name);
+      r.addControl(value);
+      this.values.set(id, value);
+      if (meter) {
+        const m = bar(t, INNER, 12);
+        m.root.verticalAlignment = Control.VERTICAL_ALIGNMENT_BOTTOM;
+        m.root.top = "-14px";
+        r.addControl(m.root);
+        this.meters.set(id, m);
+      }
+      body.addControl(r);
+    }
+    body.addControl(this.divider());
+
+    this.opBox = row(150);
+    const opStack = vstack();
+    this.opTitle = text(t, "", { size: 30, weight: "600", height: 48 });
+    this.opBar = bar(t, INNER, 14);
+    this.opBar.root.horizontalAlignment = Control.HORIZONTAL_ALIGNMENT_LEFT;
+    this.opDetail = text(t, "", { size: 25, mono: true, color: t.colors.textMuted, height: 80 });
+    this.opDetail.textWrapping = true;
+    opStack.addControl(this.opTitle);
+    opStack.addControl(this.opBar.root);
+    opStack.addControl(this.opDetail);
+    this.opBox.addControl(opStack);
+    body.addControl(this.opBox);
+
+    this.noticeText = text(t, "", { size: 26, color: t.colors.error, height: 44 });
+    this.noticeText.textWrapping = true;
+    body.addControl(this.noticeText);
+
+    const actionsArea = new Rectangle("actions");
+    actionsArea.thickness = 0;
+    actionsArea.height = "96px";
+    actionsArea.verticalAlignment = Control.VERTICAL_ALIGNMENT_BOTTOM;
+    actionsArea.paddingLeft = `${PAD}px`;
+    actionsArea.paddingRight = `${PAD}px`;
+    actionsArea.top = "-34px";
+    this.actions = new StackPanel();
+    this.actions.isVertical = false;
+    this.actions.horizontalAlignment = Control.HORIZONTAL_ALIGNMENT_LEFT;
+    this.dangerActions = new StackPanel();
+    this.dangerActions.isVertical = false;
+    this.dangerActions.horizontalAlignment = Control.HORIZONTAL_ALIGNMENT_RIGHT;
+    actionsArea.addControl(this.actions);
+    actionsArea.addControl(this.dangerActions);
+    glass.addControl(actionsArea);
+  }
+
+  get openKey(): string | null {
+    return this.key;
+  }
+
+  open(key: string, placement: PanelPlacement, estate: Estate, role: Role): void {
+    this.key = key;
+    this.estate = estate;
+    this.role = role;
+    this.notice = null;
+    this.actionSignature = "";
+    this.mesh.position.set(placement.x, placement.y, placement.z);
+    this.mesh.rotation.set(0, placement.yaw, 0);
+    this.mesh.setEnabled(true);
+    this.openedAt = this.options.now();
+    this.refresh();
+  }
+
+  close(): void {
+    this.key = null;
+    this.mesh.setEnabled(false);
+  }
+
+  setNotice(notice: { text: string; tone: "error" | "info" } | null): void {
+    this.notice = notice;
+    this.refresh();
+  }
+
+  /** Eases the panel open (a fade only under reduced motion). Call every frame. */
+  animate(): void {
+    if (!this.key) return;
+    const t = Math.min(1, (this.options.now() - this.openedAt) / 220);
+    const k = 1 - (1 - t) ** 3;
+    const scale = this.options.reducedMotion() ? 1 : 0.9 + 0.1 * k;
+    this.mesh.scaling.set(scale, scale, 1);
+    this.mesh.visibility = k;
+  }
+
+  refresh(): void {
+    const key = this.key;
+    const estate = this.estate;
+    if (!key || !estate) return;
+    const guest = estate.guests.get(key);
+    if (!guest) {
+      this.title.text = "Guest removed";
+      this.subtitle.text = key;
+      this.setActions([]);
+      return;
+    }
+    const t = this.theme;
+    const led = guestLedState(estate, key);
+    const host = estate.hostOf(guest);
+    const cluster = estate.clusters.get(guest.clusterId);
+    const state = STATE_LINE[led];
+    this.title.text = guest.name || `#${guest.vmid}`;
+    this.glyph.text = state.glyph;
+    this.glyph.color = { running: t.colors.ok, stopped: t.colors.idle, busy: t.colors.busy, error: t.colors.error, unknown: t.colors.idle, offline: t.colors.offline }[led];
+    this.subtitle.text = `${guest.type === "lxc" ? "CT" : "VM"} ${guest.vmid} · ${guest.type} · ${guest.node}${cluster ? ` · ${cluster.name}` : ""}`;
+
+    const value = (id: string, v: string, color?: string) => {
+      const block = this.values.get(id)!;
+      block.text = v;
+      block.color = color ?? t.colors.text;
+    };
+    value("status", `${guest.status}${guest.lock ? ` · lock ${guest.lock}` : ""}${guest.template ? " · template" : ""}`, led === "running" ? t.colors.ok : undefined);
+    value("uptime", formatUptime(guest.uptime));
+    value("cpu", `${formatPercent(guest.cpu)} of ${guest.cpus} vCPU`);
+    value("mem", `${formatMiB(guest.memMiB)} / ${formatMiB(guest.maxMemMiB)}`);
+    value("disk", `${formatMiB(guest.diskMiB)} / ${formatMiB(guest.maxDiskMiB)}`);
+    value("net", `${formatKiB(guest.netInKiB)} / ${formatKiB(guest.netOutKiB)}`);
+    value("tags", guest.tags.length ? guest.tags.join(" · ") : "—", guest.tags.length ? t.colors.accent : t.colors.textMuted);
+    const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);
+    const load = (f: number) => (f > 0.9 ? t.colors.error : f > 0.75 ? t.colors.busy : t.colors.accent);
+    const cpu = guest.cpu;
+    this.meters.get("cpu")!.set(cpu, load(cpu));
+    this.meters.get("mem")!.set(ratio(guest.memMiB, guest.maxMemMiB), load(ratio(guest.memMiB, guest.maxMemMiB)));
+    this.meters.get("disk")!.set(ratio(guest.diskMiB, guest.maxDiskMiB), load(ratio(guest.diskMiB, guest.maxDiskMiB)));
+
+    const op = estate.latestOperationOf(key);
+    if (op) {
+      const active = isActiveOperationState(op.state);
+      const outcome = op.state === "succeeded" ? "✓ succeeded" : op.state === "failed" ? "✕ failed" : `${op.state} · ${formatPercent(op.progress)}`;
+      this.opTitle.text = `${labelForOperation(op.kind)} · ${outcome}`;
+      this.opTitle.color = op.state === "failed" ? t.colors.error : op.state === "succeeded" ? t.colors.ok : t.colors.busy;
+      this.opBar.set(active ? op.progress : 1, op.state === "failed" ? t.colors.error : op.state === "succeeded" ? t.colors.ok : t.colors.busy);
+      this.opDetail.text = op.state === "failed" ? op.error || "Failed without an error message." : `${op.message || (active ? "Waiting for Proxmox…" : "")}${op.requestedBy ? `  — ${op.requestedBy}` : ""}`;
+      this.opDetail.color = op.state === "failed" ? t.colors.text : t.colors.textMuted;
+      this.opBox.alpha = 1;
+    } else {
+      this.opTitle.text = host?.status === "offline" || cluster?.status === "offline" ? "Host unreachable" : "No recent operation";
+      this.opTitle.color = t.colors.textMuted;
+      this.opBar.set(0);
+      this.opDetail.text = cluster?.error ?? "";
+      this.opBox.alpha = 0.7;
+    }
+    this.noticeText.text = this.notice?.text ?? "";
+    this.noticeText.color = this.notice?.tone === "info" ? t.colors.textMuted : t.colors.error;
+    this.setActions(guestActions(guest, led, this.role));
+  }
+
+  /** Canvas pixel of an action button's centre (for tests and the debug hook); null when not shown. */
+  actionScreenPoint(command: CommandName): { x: number; y: number } | null {
+    const button = this.buttons.get(command);
+    const camera = this.scene.activeCamera;
+    if (!button || !this.key || !camera || !button.isVisible) return null;
+    const m = button._currentMeasure;
+    const u = (m.left + m.width / 2) / PX.width - 0.5;
+    const v = 0.5 - (m.top + m.height / 2) / PX.height;
+    const local = new Vector3(u * PANEL_SIZE.width * this.mesh.scaling.x, v * PANEL_SIZE.height * this.mesh.scaling.y, 0);
+    const world = Vector3.TransformCoordinates(local, this.mesh.computeWorldMatrix(true));
+    const engine = this.scene.getEngine();
+    const viewport = camera.viewport.toGlobal(engine.getRenderWidth(), engine.getRenderHeight());
+    const p = Vector3.Project(world, Matrix.Identity(), this.scene.getTransformMatrix(), viewport);
+    const scale = engine.getHardwareScalingLevel();
+    return { x: p.x * scale, y: p.y * scale };
+  }
+
+  dispose(): void {
+    this.texture.dispose();
+    this.mesh.dispose();
+  }
+
+  private divider(): Rectangle {
+    const line = new Rectangle();
+    line.height = "2px";
+    line.thickness = 0;
+    line.background = "rgba(255,255,255,0.1)";
+    line.paddingTop = "0px";
+    const wrap = row(28);
+    wrap.addControl(line);
+    return wrap;
+  }
+
+  private setActions(actions: GuestAction[]): void {
+    const signature = JSON.stringify(actions);
+    if (signature === this.actionSignature) return;
+    this.actionSignature = signature;
+    for (const b of this.buttons.values()) b.dispose();
+    this.buttons.clear();
+    const normal = actions.filter((a) => !a.destructive);
+    const danger = actions.filter((a) => a.destructive);
+    const width = Math.floor((INNER - 40) / Math.max(3, actions.length)) - 8;
+    const place = (a: GuestAction, parent: StackPanel) => {
+      const button = actionButton(this.theme, a.label, a.destructive ? "destructive" : a.primary ? "primary" : "normal", width);
+      button.paddingRight = "12px";
+      if (a.disabledReason) {
+        button.isEnabled = false;
+        button.alpha = 0.4;
+      }
+      button.onPointerUpObservable.add(() => {
+        if (this.key && !a.disabledReason) this.callbacks.onAction(this.key, a.command);
+      });
+      parent.addControl(button);
+      this.buttons.set(a.command, button);
+    };
+    for (const a of normal) place(a, this.actions);
+    for (const a of danger) place(a, this.dangerActions);
+    if (actions.length > 0 && actions.every((a) => a.disabledReason)) {
+      this.noticeText.text = this.notice?.text ?? actions[0]!.disabledReason ?? "";
+      this.noticeText.color = this.theme.colors.textMuted;
+    }
+  }
+}

@@ -1,0 +1,101 @@
+import type { Scene } from "@babylonjs/core/scene";
+import type { Estate } from "../model/estate.ts";
+import { guestLedState } from "../model/ledState.ts";
+import type { Theme } from "../theme.ts";
+import { AtlasLabels, type PlacedLabel } from "./atlasLabels.ts";
+import { frontToWorldX, type GuestLayout, type HallLayout, type HostLayout } from "./layout.ts";
+import { guestLabel, hostLabel } from "./labelPainters.ts";
+import { fadeWithDistance, nearestInView, type Point3 } from "./nearest.ts";
+
+const GUEST_LABELS = 64;
+const HOST_LABELS = 16;
+const GUEST_FULL = 1.4;
+const GUEST_NONE = 2.6;
+const HOST_FULL = 2.6;
+const HOST_NONE = 4.5;
+const FACE_OFFSET = 0.0016;
+
+/** Where the caddy's label strip is: after the LED, before the latch handle. */
+function guestStrip(g: GuestLayout): { x: number; y: number; z: number; width: number; height: number } {
+  const left = -g.width / 2 + 0.018;
+  const right = g.width * 0.24;
+  const u = (left + right) / 2;
+  return {
+    x: frontToWorldX(g.front.x, u, g.facing),
+    y: g.front.y,
+    z: g.front.z + g.facing * FACE_OFFSET,
+    width: right - left,
+    height: Math.min(g.height * 0.8, 0.02),
+  };
+}
+
+/** The host name plate above the load meter. */
+function hostPlate(h: HostLayout): { x: number; y: number; z: number; width: number; height: number } {
+  return { x: frontToWorldX(h.front.x, -0.26, h.facing), y: h.front.y + 0.052, z: h.front.z + h.facing * FACE_OFFSET, width: 0.165, height: 0.07 };
+}
+
+const yawFor = (facing: 1 | -1) => (facing === 1 ? Math.PI : 0);
+
+/**
+ * Names and VMIDs appear on the caddies nearest to you, and host plates on nearby chassis, fading in as you
+ * approach: a fixed pool of labels (two draw calls) reassigned a few times a second, never one per guest.
+ */
+export class LabelsView {
+  private readonly guests: AtlasLabels;
+  private readonly hosts: AtlasLabels;
+  private layout: HallLayout | null = null;
+  private guestPoints: Array<[string, { position: Point3; layout: GuestLayout }]> = [];
+  private hostPoints: Array<[string, { position: Point3; layout: HostLayout }]> = [];
+
+  constructor(
+    scene: Scene,
+    private readonly estate: Estate,
+    private readonly theme: Theme,
+  ) {
+    this.guests = new AtlasLabels(scene, "guest-labels", { slotWidth: 320, slotHeight: 56, columns: 4, capacity: GUEST_LABELS });
+    this.hosts = new AtlasLabels(scene, "host-labels", { slotWidth: 384, slotHeight: 160, columns: 2, capacity: HOST_LABELS });
+  }
+
+  setLayout(layout: HallLayout): void {
+    this.layout = layout;
+    this.guestPoints = [...layout.guests].map(([k, g]) => [k, { position: g.front, layout: g }]);
+    this.hostPoints = [...layout.hosts].map(([k, h]) => [k, { position: h.front, layout: h }]);
+  }
+
+  /** Reassigns labels for the current eye position; `focus` guests (hovered, selected) always get one. */
+  update(eye: Point3, forward: Point3, focus: readonly string[]): void {
+    if (!this.layout) return;
+    const near = nearestInView(this.guestPoints, eye, forward, { maxDistance: GUEST_NONE, limit: GUEST_LABELS, minCos: 0.35 });
+    const chosen = new Map(near.map((n) => [n.key, n.distance]));
+    for (const key of focus) {
+      if (!chosen.has(key) && this.layout.guests.has(key)) chosen.set(key, 0);
+    }
+    const guestLabels: PlacedLabel[] = [];
+    for (const [key, distance] of [...chosen].sort((a, b) => a[1] - b[1])) {
+      const guest = this.estate.guests.get(key);
+      const layout = this.layout.guests.get(key);
+      if (!guest || !layout) continue;
+      const alpha = focus.includes(key) ? 1 : fadeWithDistance(distance, GUEST_FULL, GUEST_NONE);
+      if (alpha <= 0.02) continue;
+      guestLabels.push({ content: guestLabel(guest, guestLedState(this.estate, key), this.theme), ...guestStrip(layout), yaw: yawFor(layout.facing), alpha });
+    }
+    this.guests.show(guestLabels.slice(0, GUEST_LABELS));
+
+    const nearHosts = nearestInView(this.hostPoints, eye, forward, { maxDistance: HOST_NONE, limit: HOST_LABELS, minCos: 0.2 });
+    const hostLabels: PlacedLabel[] = [];
+    for (const n of nearHosts) {
+      const host = this.estate.hosts.get(n.key);
+      if (!host) continue;
+      const cluster = this.estate.clusters.get(host.clusterId);
+      const offline = host.status === "offline" || cluster?.status === "offline";
+      const content = hostLabel(host, offline, this.estate.guestKeysOfHost(n.key).size, this.theme);
+      hostLabels.push({ content, ...hostPlate(n.item.layout), yaw: yawFor(n.item.layout.facing), alpha: fadeWithDistance(n.distance, HOST_FULL, HOST_NONE) });
+    }
+    this.hosts.show(hostLabels);
+  }
+
+  dispose(): void {
+    this.guests.dispose();
+    this.hosts.dispose();
+  }
+}
