@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { createUiSounds } from "../audio/uiSounds.ts";
+import { Estate } from "../model/estate.ts";
+import { guestLedState } from "../model/ledState.ts";
+import { fillSampleEstate } from "../model/sampleEstate.ts";
+import { CommandRunner, refusalMessage, type SendCommand } from "./commandRunner.ts";
+
+function setup(send: SendCommand | null, confirmAnswer = true) {
+  const estate = new Estate();
+  fillSampleEstate(estate, { clusters: 1, hostsPerCluster: 1, guestsPerHost: 3, hostsPerRack: 1 });
+  estate.flush();
+  const events: string[] = [];
+  const asked: string[] = [];
+  const runner = new CommandRunner({
+    estate,
+    sounds: createUiSounds({ volume: 0, createContext: () => null }),
+    send: () => send,
+    confirm: async (_title, message) => {
+      asked.push(message);
+      return confirmAnswer;
+    },
+    onRefused: (key, message) => events.push(`refused ${key}: ${message}`),
+    onOutcome: (key, ok, message) => events.push(`${ok ? "ok" : "failed"} ${key}: ${message}`),
+  });
+  const running = [...estate.guests.values()].find((g) => g.status === "running")!;
+  return { estate, runner, events, asked, running };
+}
+
+describe("CommandRunner", () => {
+  it("asks before stopping, sends the shared payload, shows the guest busy at once, and reports the outcome", async () => {
+    const sent: unknown[] = [];
+    let resolveSend!: (v: { operationId: string }) => void;
+    const send: SendCommand = (name, payload) => {
+      sent.push([name, payload]);
+      return new Promise((r) => (resolveSend = r));
+    };
+    const { estate, runner, events, asked, running } = setup(send);
+    const pending = runner.run(running.key, "guest.stop");
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(asked[0]).toContain(running.name);
+    expect(sent).toEqual([["guest.stop", { cluster: running.clusterId, vmid: running.vmid }]]);
+    expect(guestLedState(estate, running.key)).toBe("busy");
+
+    resolveSend({ operationId: "op-9" });
+    await pending;
+    estate.upsertOperation({ id: "op-9", kind: "stop", clusterId: running.clusterId, vmid: running.vmid, node: running.node, requestedBy: "me", state: "failed", progress: 1, message: "", error: "VM is locked (backup)", createdAt: 1, finishedAt: 2 });
+    estate.flush();
+    expect(events).toEqual([`failed ${running.key}: VM is locked (backup)`]);
+  });
+
+  it("does nothing when the confirmation is declined", async () => {
+    const sent: unknown[] = [];
+    const { runner, running } = setup(async (name) => (sent.push(name), { operationId: "x" }), false);
+    await runner.run(running.key, "guest.reboot");
+    expect(sent).toEqual([]);
+  });
+
+  it("reports the server's refusal message and clears the busy cue", async () => {
+    const refusal = Object.assign(new Error("request rejected"), { name: "rejected", reason: { code: "busy", message: "web-01 is already being rebooted." } });
+    const { estate, runner, events, running } = setup(async () => Promise.reject(refusal));
+    await runner.run(running.key, "guest.shutdown");
+    expect(events).toEqual([`refused ${running.key}: web-01 is already being rebooted.`]);
+    expect(estate.isPending(running.key)).toBe(false);
+  });
+
+  it("explains a closed connection", () => {
+    expect(refusalMessage(new Error('cannot send request "guest.stop": connection is not open.'))).toMatch(/Not connected/);
+  });
+});

@@ -1,0 +1,41 @@
+/**
+ * window.__proximity: a small read-only view of the running client for browser tests and `npm run bench:client`.
+ *
+ * - ready: true once the hall has drawn the first frame of live state.
+ * - connection: "connecting" | "online" | "reconnecting" | "offline" | "signed-out".
+ * - guestCount: guests in the client's mirror of the room state.
+ * - firstFrameMs: ms from navigation start to that first frame (null until then).
+ * - drawCalls(), frameTimeMs(): draw calls and frame time of the last frame.
+ * - ledColorOf(key) / ledStateOf(key): a guest's LED colour [r,g,b,a] in the instance buffer, and its state word.
+ * - screenPositionOf(key): CSS pixel of a guest's caddy centre on the canvas, or null when off-screen or behind you.
+ * - panelActionPosition(command): CSS pixel of an action button on the open guest panel, or null.
+ * - selectedKey, openPanelKey, hoveredKey: current selection state (guest keys "cluster/vmid").
+ * - guestKeys(): every guest key.
+ * Keys are guestKey(clusterId, vmid) from shared/src/protocol.ts.
+ */
+export interface ProximityDebug {
+  readonly ready: boolean;
+  readonly connection: string;
+  readonly guestCount: number;
+  readonly firstFrameMs: number | null;
+  drawCalls(): number;
+  frameTimeMs(): number;
+  ledColorOf(key: string): [number, number, number, number] | null;
+  ledStateOf(key: string): string | null;
+  screenPositionOf(key: string): { x: number; y: number } | null;
+  panelActionPosition(command: string): { x: number; y: number } | null;
+  readonly selectedKey: string | null;
+  readonly openPanelKey: string | null;
+  readonly hoveredKey: string | null;
+  guestKeys(): string[];
+}
+
+declare global {
+  interface Window {
+    __proximity?: ProximityDebug;
+  }
+}
+
+export function installDebugHook(hook: ProximityDebug): void {
+  Object.defineProperty(window, "__proximity", { value: Object.freeze(hook), configurable: true });
+}
