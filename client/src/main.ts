@@ -1,1 +1,275 @@
-export {};
+import "@fontsource/inter/latin-400.css";
+import "@fontsource/inter/latin-500.css";
+import "@fontsource/inter/latin-600.css";
+import "@fontsource/inter/latin-700.css";
+import "@fontsource/jetbrains-mono/latin-400.css";
+import "@fontsource/jetbrains-mono/latin-500.css";
+import "@fontsource/jetbrains-mono/latin-700.css";
+import "./gui/styles.css";
+import { Engine } from "@babylonjs/core/Engines/engine";
+import { Callbacks } from "@colyseus/sdk";
+import type { Role } from "../../shared/src/protocol.ts";
+import { CommandRunner, type SendCommand } from "./app/commandRunner.ts";
+import { installDebugHook } from "./app/debugHook.ts";
+import { HallApp } from "./app/hallApp.ts";
+import { browserAudioContext, createUiSounds } from "./audio/uiSounds.ts";
+import { CommandDeck } from "./gui/commandDeck.ts";
+import { ConfirmDialog } from "./gui/confirmDialog.ts";
+import { GuestList } from "./gui/guestList.ts";
+import { LoadingScreen } from "./gui/loadingScreen.ts";
+import { askForSession } from "./gui/signIn.ts";
+import { Estate } from "./model/estate.ts";
+import { AuthClient, AuthError, SessionStore, type AuthStatus, type SessionInfo } from "./net/auth.ts";
+import { bindWorldState } from "./net/bindWorldState.ts";
+import { resolveEndpoint } from "./net/endpoint.ts";
+import { WorldConnection, type ConnectionState, type WorldRoom } from "./net/worldConnection.ts";
+import { applyThemeToDocument, theme } from "./theme.ts";
+
+const VOLUME_KEY = "proximity.volume";
+
+async function loadFonts(): Promise<void> {
+  const faces = [`400 16px "${theme.fonts.sans}"`, `600 16px "${theme.fonts.sans}"`, `700 16px "${theme.fonts.sans}"`, `500 16px "${theme.fonts.mono}"`, `700 16px "${theme.fonts.mono}"`];
+  await Promise.all(faces.map((f) => document.fonts.load(f).catch(() => [])));
+}
+
+/** Sign-in status, or null when the server has no sign-in (older servers, or auth turned off). */
+async function authStatus(auth: AuthClient): Promise<AuthStatus | null> {
+  try {
+    return await auth.status();
+  } catch (error) {
+    if (error instanceof AuthError && error.status === 404) return null;
+    throw error;
+  }
+}
+
+async function boot(): Promise<void> {
+  applyThemeToDocument(theme, document.documentElement);
+  const overlay = document.body;
+  const loading = new LoadingScreen(overlay);
+  const canvas = document.getElementById("hall") as HTMLCanvasElement;
+  const now = () => performance.now();
+  const reducedMotion = () => matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+  loading.progress(0.05, "Loading fonts");
+  await loadFonts();
+
+  loading.progress(0.15, "Building the hall");
+  if (!Engine.IsSupported) {
+    loading.fail("This browser cannot show the 3D hall (WebGL is unavailable).");
+    return;
+  }
+  const engine = new Engine(canvas, true, { preserveDrawingBuffer: true, stencil: true, powerPreference: "high-performance", audioEngine: false }, false);
+  engine.setHardwareScalingLevel(1 / Math.min(window.devicePixelRatio || 1, 1.5));
+  addEventListener("resize", () => engine.resize());
+
+  const estate = new Estate();
+  const endpoint = resolveEndpoint(location.href);
+  const auth = new AuthClient(endpoint.httpUrl);
+  const sessions = new SessionStore(localStorage, Date.now);
+  let session: SessionInfo | null = sessions.load();
+  let connection: ConnectionState = "connecting";
+  const role = (): Role => session?.user.role ?? "operator";
+
+  const storedVolume = Number(localStorage.getItem(VOLUME_KEY) ?? "0.6");
+  const sounds = createUiSounds({ volume: Number.isFinite(storedVolume) ? storedVolume : 0.6, createContext: browserAudioContext });
+  const unlock = () => sounds.unlock();
+  for (const type of ["pointerdown", "keydown", "touchstart"]) addEventListener(type, unlock, { capture: true });
+
+  const confirm = new ConfirmDialog(overlay);
+  let room: WorldRoom | null = null;
+  let runner: CommandRunner;
+  let app: HallApp;
+  let list: GuestList;
+
+  const deck = new CommandDeck(
+    overlay,
+    estate,
+    {
+      onSearchPick: (key) => {
+        sounds.hover();
+        list.close();
+        deck.setListOpen(false);
+        void app.goTo(key);
+      },
+      onToggleList: (open) => (open ? list.open() : list.close()),
+      onToggleSound: (on) => {
+        const volume = on ? 0.6 : 0;
+        sounds.setVolume(volume);
+        localStorage.setItem(VOLUME_KEY, String(volume));
+      },
+      onSignOut: () => {
+        if (session) void fetch(`${endpoint.httpUrl}/api/auth/logout`, { method: "POST", headers: { authorization: `Bearer ${session.token}` } }).catch(() => undefined);
+        sessions.clear();
+        location.reload();
+      },
+    },
+    now,
+  );
+  deck.setSound(sounds.volume > 0);
+
+  app = new HallApp({
+    engine,
+    canvas,
+    overlay,
+    estate,
+    theme,
+    role,
+    reducedMotion,
+    now,
+    onAction: (key, command) => void runner.run(key, command),
+    onHover: (key, x, y) => {
+      const guest = key ? estate.guests.get(key) : undefined;
+      deck.setHoverTag(guest && !document.pointerLockElement ? `${guest.name} · ${guest.vmid}` : null, x, y);
+      deck.setCrosshair(document.pointerLockElement !== null, key !== null);
+    },
+    onSelect: (key) => {
+      if (key) sounds.hover();
+    },
+    onMouseLook: (locked) => deck.setCrosshair(locked, app.hoveredKey !== null),
+  });
+
+  list = new GuestList(
+    overlay,
+    estate,
+    {
+      onAction: (key, command) => void runner.run(key, command),
+      onShowInHall: (key) => {
+        list.close();
+        deck.setListOpen(false);
+        void app.goTo(key);
+      },
+      onClose: () => {
+        list.close();
+        deck.setListOpen(false);
+        canvas.focus();
+      },
+    },
+    role,
+  );
+
+  runner = new CommandRunner({
+    estate,
+    sounds,
+    send: () => (room ? ((name, payload) => room!.request(name, payload)) as SendCommand : null),
+    confirm: (title, message, label) => confirm.ask(title, message, label),
+    onRefused: (key, message) => {
+      deck.showBanner(message, true);
+      if (app.panel.openKey === key) app.panel.setNotice({ text: message, tone: "error" });
+    },
+    onOutcome: (key, ok, message) => {
+      const guest = estate.guests.get(key);
+      deck.showBanner(`${guest?.name ?? key}: ${message}`, !ok);
+      setTimeout(() => deck.showBanner(null), 4000);
+    },
+  });
+
+  estate.subscribe((changes) => {
+    deck.onEstateChanged(changes.operations.size > 0 || changes.structure);
+    list.onEstateChanged();
+  });
+
+  let ready = false;
+  let firstFrameMs: number | null = null;
+  let stateArrived = false;
+  installDebugHook({
+    get ready() {
+      return ready;
+    },
+    get connection() {
+      return connection;
+    },
+    get guestCount() {
+      return estate.guests.size;
+    },
+    get firstFrameMs() {
+      return firstFrameMs;
+    },
+    drawCalls: () => app.drawCalls(),
+    frameTimeMs: () => app.frameTimeMs(),
+    ledColorOf: (key) => app.view.ledColorOf(key) ?? null,
+    ledStateOf: (key) => app.ledStateOf(key),
+    screenPositionOf: (key) => app.screenPositionOf(key),
+    panelActionPosition: (command) => app.panel.actionScreenPoint(command as never),
+    get selectedKey() {
+      return app.selectedKey;
+    },
+    get openPanelKey() {
+      return app.panel.openKey;
+    },
+    get hoveredKey() {
+      return app.hoveredKey;
+    },
+    guestKeys: () => [...estate.guests.keys()],
+  });
+
+  engine.runRenderLoop(() => {
+    estate.flush();
+    deck.tick();
+    list.tick();
+    app.frame();
+    if (!ready && stateArrived) {
+      ready = true;
+      firstFrameMs = Math.round(performance.now());
+      loading.done();
+    }
+  });
+
+  loading.progress(0.3, "Signing in");
+  let status: AuthStatus | null;
+  try {
+    status = await authStatus(auth);
+  } catch (error) {
+    loading.fail(error instanceof Error ? error.message : String(error));
+    status = null;
+  }
+  const ensureSession = async (reason?: string) => {
+    if (!status) return;
+    session = await askForSession(overlay, auth, status, new URL(location.href).searchParams.get("setup"), reason);
+    sessions.save(session);
+  };
+  if (status && !session) await ensureSession();
+  if (session) deck.setUser(session.user.name, session.user.role);
+
+  loading.progress(0.45, "Joining the hall");
+  let unbind: (() => void) | null = null;
+  const world = new WorldConnection({
+    wsUrl: endpoint.wsUrl,
+    name: session?.user.name ?? localStorage.getItem("proximity.name") ?? `visitor-${Math.floor(Math.random() * 9000 + 1000)}`,
+    token: () => session?.token,
+    clock: { setTimeout: (fn, ms) => setTimeout(fn, ms), clearTimeout: (h) => clearTimeout(h as number) },
+    onState: (state, detail) => {
+      connection = state;
+      deck.setConnection(state, detail);
+      if (state === "signed-out") {
+        sessions.clear();
+        session = null;
+        void ensureSession(detail).then(() => {
+          if (session) deck.setUser(session.user.name, session.user.role);
+          world.start();
+        });
+      }
+    },
+    onRoom: (joined) => {
+      room = joined;
+      unbind?.();
+      estate.clear();
+      loading.progress(0.7, "Receiving the estate");
+      unbind = bindWorldState(Callbacks.get(joined), estate);
+      const arrived = () => {
+        stateArrived = true;
+        loading.progress(0.9, `Placing ${estate.guests.size.toLocaleString()} guests`);
+      };
+      // joinOrCreate can resolve before or after the first full state (stack notes, pitfall 4).
+      if (joined.state?.clusters?.size > 0) arrived();
+      else joined.onStateChange.once(arrived);
+    },
+  });
+  world.start();
+}
+
+boot().catch((error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  document.body.insertAdjacentHTML("beforeend", `<div class="loading"><div class="loading__box"><div class="loading__error" role="alert"></div></div></div>`);
+  const target = document.querySelector(".loading__error:last-of-type");
+  if (target) target.textContent = `Proximity could not start: ${message}`;
+});

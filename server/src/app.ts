@@ -22,6 +22,7 @@ import { startBoss } from "./jobs/boss.ts";
 import type { Logger } from "./log.ts";
 import type { OperationContext } from "./operations/context.ts";
 import { startOperationWorkers } from "./operations/runner.ts";
+import { startHealing } from "./healing/schedule.ts";
 import { startSimulator, type Simulator } from "./simulator/index.ts";
 import { ClusterSync } from "./sync/poller.ts";
 import { FINISHED_OPERATIONS_KEPT, WorldProjection } from "./world/projection.ts";
@@ -82,6 +83,7 @@ export async function startServer(config: Config, log: Logger, now: () => Date =
     cleanups.push(() => boss.stop({ graceful: false, close: true }));
     const operations: OperationContext = { sql: db.sql, boss, feed, clusters, log, now, taskPollMs: 500 };
     await startOperationWorkers(operations);
+    await startHealing(operations);
 
     const syncs = new Map<string, ClusterSync>();
     for (const c of clusterRows) {

@@ -175,13 +175,12 @@ export class GuestList {
     const show = h("button", { class: "btn", type: "button" }, "Show in the hall");
     show.addEventListener("click", () => this.callbacks.onShowInHall(key));
     actions.append(show);
-    this.detail.append(
-      h("h3", { style: "margin:0" }, guest.name),
-      stateBadge(led),
-      dl,
-      op ? h("p", { class: op.state === "failed" ? "state--error" : "muted" }, `${labelForOperation(op.kind)}: ${op.state}${op.state === "failed" && op.error ? ` — ${op.error}` : ""}`) : null,
-      actions,
-    );
+    this.detail.append(h("h3", { style: "margin:0" }, guest.name), stateBadge(led), dl);
+    if (op) {
+      const outcome = `${labelForOperation(op.kind)}: ${op.state}${op.state === "failed" && op.error ? ` — ${op.error}` : ""}`;
+      this.detail.append(h("p", { class: op.state === "failed" ? "state--error" : "muted" }, outcome));
+    }
+    this.detail.append(actions);
   }
 
   private select(index: number): void {

@@ -140,3 +140,13 @@ export async function finishOperation(
   );
   return rows[0] ? fromRow(rows[0]) : null;
 }
+
+/** Operations still queued or running that began before `before`: candidates for the janitor. */
+export async function listStaleActiveOperations(sql: Sql, before: Date): Promise<OperationRecord[]> {
+  const { rows } = await sql.query<OperationRow>(
+    `SELECT ${COLUMNS} FROM operations WHERE state IN ('queued', 'running') AND COALESCE(started_at, created_at) < $1
+     ORDER BY created_at`,
+    [before],
+  );
+  return rows.map(fromRow);
+}

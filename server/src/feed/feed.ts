@@ -9,6 +9,18 @@ export type FeedEvent =
   /** A whole cycle's observation, metrics included: metrics travel only here, never into Postgres. */
   | { type: "estate"; clusterId: string; hosts: (ObservedHost & HostPlacement)[]; guests: ObservedGuest[] }
   | { type: "operation"; operation: OperationRecord }
+  /** Self-healing at work, or an alert for a person. */
+  | {
+      type: "event";
+      id: string;
+      kind: "maintenance" | "alert";
+      severity: "info" | "warning" | "error";
+      source: string;
+      message: string;
+      clusterId: string;
+      vmid: number;
+      at: number;
+    }
   /** Sessions that no longer grant access (sign-out, a user disabled or demoted): drop their connections. */
   | { type: "session.revoked"; sessionId: string | null; userId: string | null };
 

@@ -8,6 +8,7 @@ import { getOperation, type OperationRecord } from "../db/operations.ts";
 import type { AuthService } from "../auth/service.ts";
 import type { OperationContext } from "../operations/context.ts";
 import { submitCommand } from "../operations/submit.ts";
+import { requestJanitor } from "../healing/schedule.ts";
 import type { PatchStats } from "../world/patch-stats.ts";
 import { registerAuthRoutes, type AuthRouteDeps } from "./auth-routes.ts";
 import { requireRole, type AuthedRequest } from "./require-role.ts";
@@ -64,6 +65,11 @@ export function registerRoutes(app: Express, deps: HttpDeps): void {
   app.get("/api/metrics", requireRole(deps.auth, "admin"), (_req, res) => {
     const memory = process.memoryUsage();
     res.json({ patches: deps.patchStats.summary(), rssBytes: memory.rss, heapUsedBytes: memory.heapUsed });
+  });
+
+  app.post("/api/healing/janitor", requireRole(deps.auth, "admin"), async (_req, res) => {
+    const jobId = await requestJanitor(deps.operations);
+    res.status(202).json({ jobId });
   });
 
   app.get("/api/operations/:id", viewer, async (req: Request<{ id: string }>, res) => {

@@ -25,7 +25,7 @@ export async function runPowerAction(
   signal: AbortSignal,
 ): Promise<OperationOutcome> {
   const action = op.kind as PowerAction;
-  let upid = op.upid ?? (op.startedAt ? await findStartedTask(client, op, action) : null);
+  let upid = op.upid ?? (op.startedAt ? await findStartedTask(client, op) : null);
   if (!upid) {
     const settled = SETTLED_STATUS[action];
     if (settled && op.startedAt) {
@@ -56,7 +56,8 @@ export async function runPowerAction(
  * Looking for it (same guest, same type, started since the operation began) keeps a retried job
  * from acting twice.
  */
-async function findStartedTask(client: ProxmoxClient, op: OperationRecord, action: PowerAction): Promise<string | null> {
+export async function findStartedTask(client: ProxmoxClient, op: OperationRecord): Promise<string | null> {
+  const action = op.kind as PowerAction;
   const since = Math.floor((op.startedAt?.getTime() ?? 0) / 1000) - 1;
   const { tasks } = await client.nodeTasks(op.node, {
     vmid: op.vmid,

@@ -43,7 +43,7 @@ export async function runOperationJob(ctx: OperationContext, job: Job<OperationJ
     }
     outcome = { state: "failed", message: failureMessage(op, error), error: describe(error) };
   }
-  await finish(ctx, op, outcome);
+  await finishOperationRecorded(ctx, op, outcome);
 }
 
 async function execute(ctx: OperationContext, op: OperationRecord, signal: AbortSignal): Promise<OperationOutcome> {
@@ -62,10 +62,16 @@ async function execute(ctx: OperationContext, op: OperationRecord, signal: Abort
   }
 }
 
-async function finish(ctx: OperationContext, op: OperationRecord, outcome: OperationOutcome): Promise<void> {
+/** Ends the operation once, records it in the audit log and tells the world; false if it had ended already. */
+export async function finishOperationRecorded(
+  ctx: OperationContext,
+  op: OperationRecord,
+  outcome: OperationOutcome,
+  resolvedBy = "worker",
+): Promise<boolean> {
   const now = ctx.now();
   const finished = await finishOperation(ctx.sql, op.id, outcome, now);
-  if (!finished) return;
+  if (!finished) return false;
   await appendAudit(
     ctx.sql,
     {
@@ -73,12 +79,13 @@ async function finish(ctx: OperationContext, op: OperationRecord, outcome: Opera
       action: `guest.${op.kind}`,
       target: `${op.clusterId}/${op.vmid}`,
       outcome: outcome.state,
-      detail: { operationId: op.id, error: outcome.error },
+      detail: { operationId: op.id, error: outcome.error, resolvedBy },
     },
     now,
   );
   ctx.feed.publish({ type: "operation", operation: finished });
-  ctx.log.info({ operationId: op.id, state: outcome.state, error: outcome.error || undefined }, "operation finished");
+  ctx.log.info({ operationId: op.id, state: outcome.state, error: outcome.error || undefined, resolvedBy }, "operation finished");
+  return true;
 }
 
 /** Worth another attempt: the cluster or network hiccuped; Proxmox did not say no. */

@@ -22,7 +22,7 @@ describe("Proxmox replies under fuzzing", () => {
     fc.assert(
       // Through JSON, as every reply arrives (fast-check alone also makes null-prototype objects).
       fc.property(fc.oneof(replyLike, fc.array(replyLike, { maxLength: 4 })).map((v) => JSON.parse(JSON.stringify(v ?? null))), (value) => {
-        for (const struct of [shape, array(shape)]) {
+        for (const struct of [shape, array(shape)] as (typeof shape)[]) {
           try {
             parseShape(struct, value);
           } catch (error) {

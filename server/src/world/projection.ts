@@ -1,5 +1,5 @@
 import { guestKey, PROTOCOL_VERSION } from "../../../shared/src/protocol.ts";
-import { Cluster, Guest, Host, Operation, type WorldState } from "../../../shared/src/schema/world.ts";
+import { Cluster, Guest, Host, Operation, WorldEvent, type WorldState } from "../../../shared/src/schema/world.ts";
 import type { ClusterRow } from "../db/clusters.ts";
 import type { OperationRecord } from "../db/operations.ts";
 import type { FeedEvent } from "../feed/feed.ts";
@@ -7,6 +7,8 @@ import type { GuestFacts, GuestMetrics, HostFacts, HostMetrics, HostPlacement, K
 
 /** Finished operations kept in the state for the operations log; older ones stay in Postgres only. */
 export const FINISHED_OPERATIONS_KEPT = 30;
+/** Self-healing events and alerts kept in the state, newest first. */
+export const EVENTS_KEPT = 30;
 
 /**
  * Projects feed events into the room state. Assigns a field only when its value changed, so a
@@ -47,6 +49,9 @@ export class WorldProjection {
         return;
       case "operation":
         this.#operation(event.operation);
+        return;
+      case "event":
+        this.#event(event);
         return;
       case "session.revoked":
         return;
@@ -157,6 +162,13 @@ export class WorldProjection {
     const guest = this.#findGuest(op.clusterId, op.vmid);
     if (guest) assign(guest, { operationId: this.#activeOperation.get(key) ?? "" });
     if (!active) this.#pruneFinished();
+  }
+
+  #event(e: Extract<FeedEvent, { type: "event" }>): void {
+    const { type: _type, ...fields } = e;
+    this.state.events.set(e.id, new WorldEvent(fields));
+    const oldest = [...this.state.events.values()].sort((a, b) => b.at - a.at).slice(EVENTS_KEPT);
+    for (const old of oldest) this.state.events.delete(old.id);
   }
 
   #findGuest(clusterId: string, vmid: number): Guest | undefined {

@@ -80,11 +80,31 @@ export const Cluster = schema(
 );
 export type Cluster = SchemaType<typeof Cluster>;
 
+/** Something the hall should show: self-healing at work, or an alert a person must act on. */
+export const WorldEvent = schema(
+  {
+    id: t.string().default(""),
+    /** "maintenance" (janitor, reconciler) or "alert". */
+    kind: t.string().default(""),
+    /** "info", "warning" or "error". */
+    severity: t.string().default(""),
+    source: t.string().default(""),
+    message: t.string().default(""),
+    clusterId: t.string().default(""),
+    /** 0 when the event is not about one guest. */
+    vmid: t.uint32().default(0),
+    at: t.float64().default(0),
+  },
+  "WorldEvent",
+);
+export type WorldEvent = SchemaType<typeof WorldEvent>;
+
 export const WorldState = schema(
   {
     protocol: t.uint16().default(0),
     clusters: t.map(Cluster),
     operations: t.map(Operation),
+    events: t.map(WorldEvent),
   },
   "WorldState",
 );

@@ -1,0 +1,279 @@
+import { FreeCamera } from "@babylonjs/core/Cameras/freeCamera";
+import type { AbstractEngine } from "@babylonjs/core/Engines/abstractEngine";
+import { SceneInstrumentation } from "@babylonjs/core/Instrumentation/sceneInstrumentation";
+import { Matrix, Vector3 } from "@babylonjs/core/Maths/math.vector";
+import "@babylonjs/core/Culling/ray";
+import type { CommandName } from "../../../shared/src/commands.ts";
+import type { Role } from "../../../shared/src/protocol.ts";
+import { FirstPersonController } from "../controls/firstPerson.ts";
+import { EYE_HEIGHT, viewpointFor } from "../controls/glide.ts";
+import { PointerInput } from "../controls/pointerInput.ts";
+import { TouchStick } from "../controls/touchStick.ts";
+import { GuestPanel, type PanelPlacement } from "../gui/guestPanel.ts";
+import type { Estate } from "../model/estate.ts";
+import { guestLedState } from "../model/ledState.ts";
+import { createHallScene, type HallScene } from "../scene/hallScene.ts";
+import { HallView } from "../scene/hallView.ts";
+import { LabelsView } from "../scene/labelsView.ts";
+import { frontToWorldX, type GuestLayout } from "../scene/layout.ts";
+import { RoomView } from "../scene/roomView.ts";
+import { RowSigns } from "../scene/rowSigns.ts";
+import { SelectionMarker } from "../scene/selectionMarker.ts";
+import type { Theme } from "../theme.ts";
+
+export interface HallAppOptions {
+  engine: AbstractEngine;
+  canvas: HTMLCanvasElement;
+  overlay: HTMLElement;
+  estate: Estate;
+  theme: Theme;
+  role(): Role;
+  reducedMotion(): boolean;
+  now(): number;
+  onAction(key: string, command: CommandName): void;
+  /** The hovered guest changed (null: none); for the HUD tag and the hover sound. */
+  onHover(key: string | null, x: number, y: number): void;
+  onSelect(key: string | null): void;
+  onMouseLook(locked: boolean): void;
+}
+
+const LABEL_INTERVAL_MS = 150;
+const HOVER_INTERVAL_MS = 50;
+
+/** Where the guest panel floats: to the viewer's right of the guest, out in the aisle, turned toward the eye. */
+export function panelPlacement(guest: GuestLayout, eye: { x: number; z: number }): PanelPlacement {
+  const x = frontToWorldX(guest.front.x, 0.36, guest.facing);
+  const z = guest.front.z + guest.facing * 0.3;
+  const y = Math.min(1.72, Math.max(1.05, guest.front.y + 0.04));
+  return { x, y, z, yaw: Math.atan2(x - eye.x, z - eye.z) };
+}
+
+/**
+ * The 3D side of the client: scene, views bound to the estate, the walking camera, pointer interaction and the
+ * guest panel. The HUD and networking live outside and talk to it through this class.
+ */
+export class HallApp {
+  readonly hall: HallScene;
+  readonly view: HallView;
+  readonly camera: FreeCamera;
+  readonly controller: FirstPersonController;
+  readonly panel: GuestPanel;
+  private readonly room: RoomView;
+  private readonly labels: LabelsView;
+  private readonly signs: RowSigns;
+  private readonly marker: SelectionMarker;
+  private readonly pointer: PointerInput;
+  private readonly stick: TouchStick;
+  private readonly instrumentation: SceneInstrumentation;
+  private spawned = false;
+  private hovered: string | null = null;
+  private selected: string | null = null;
+  private lastLabels = 0;
+  private lastHover = 0;
+  private pendingHover: [number, number] | null = null;
+  private lastFrame = 0;
+  private labelsDirty = true;
+
+  constructor(private readonly options: HallAppOptions) {
+    const { engine, estate, theme } = options;
+    this.hall = createHallScene(engine, theme, { canPaint: true, glow: true });
+    const scene = this.hall.scene;
+    this.instrumentation = new SceneInstrumentation(scene);
+    this.instrumentation.captureFrameTime = true;
+
+    this.camera = new FreeCamera("eye", new Vector3(0, EYE_HEIGHT, 0), scene);
+    this.camera.fov = 1.0;
+    this.camera.minZ = 0.05;
+    this.camera.maxZ = 150;
+    scene.activeCamera = this.camera;
+
+    this.room = new RoomView(scene, theme, true);
+    this.signs = new RowSigns(scene, theme);
+    this.labels = new LabelsView(scene, estate, theme);
+    this.marker = new SelectionMarker(this.hall.assets);
+    this.hall.addGlowing([this.marker.mesh]);
+    this.view = new HallView(scene, this.hall.assets, theme, estate, {
+      onLayout: (layout) => {
+        this.room.update(layout);
+        this.signs.update(layout, estate);
+        this.labels.setLayout(layout);
+        this.labelsDirty = true;
+        if (!this.spawned && layout.rows.length > 0) {
+          this.spawned = true;
+          this.controller.teleport({ x: layout.spawn.x, y: EYE_HEIGHT, z: layout.spawn.z, yaw: layout.spawn.yaw, pitch: 0.05 });
+        } else {
+          this.controller.relocateIfBlocked();
+        }
+        if (this.selected) this.marker.show(layout.guests.get(this.selected));
+      },
+      onRowMeshes: (added, removed) => {
+        this.hall.removeGlowing(removed);
+        this.hall.addGlowing(added);
+      },
+    });
+    estate.subscribe((changes) => {
+      this.labelsDirty = true;
+      if (changes.clusters.size > 0) this.signs.update(this.view.layout, estate);
+      if (this.panel.openKey && (changes.guests.has(this.panel.openKey) || changes.operations.size > 0 || changes.hosts.size > 0)) this.panel.refresh();
+    });
+
+    this.controller = new FirstPersonController(this.camera, { obstacles: () => this.view.layout.obstacles, bounds: () => this.view.layout.bounds }, {
+      reducedMotion: options.reducedMotion,
+      now: options.now,
+      target: window,
+    });
+    this.controller.teleport({ x: this.view.layout.spawn.x, y: EYE_HEIGHT, z: this.view.layout.spawn.z, yaw: this.view.layout.spawn.yaw, pitch: 0.05 });
+
+    this.panel = new GuestPanel(scene, theme, { onAction: options.onAction, onClose: () => this.select(null) }, { reducedMotion: options.reducedMotion, now: options.now });
+
+    this.pointer = new PointerInput(options.canvas, {
+      look: (dx, dy) => this.controller.look(dx, dy),
+      hover: (x, y) => (this.pendingHover = [x, y]),
+      click: (x, y) => this.click(x, y),
+    });
+    this.stick = new TouchStick(options.overlay, (x, y) => this.controller.setTouchMove(x, y));
+    document.addEventListener("pointerlockchange", () => options.onMouseLook(this.pointer.locked));
+    window.addEventListener("keydown", (e) => {
+      if (e.key === "Escape" && this.selected && !this.pointer.locked && !document.querySelector("dialog[open]")) this.select(null);
+    });
+  }
+
+  get selectedKey(): string | null {
+    return this.selected;
+  }
+
+  get hoveredKey(): string | null {
+    return this.hovered;
+  }
+
+  /** Advances one frame: movement, LED rhythms, hover picking, labels, panel easing; then renders. */
+  frame(): void {
+    const now = this.options.now();
+    const dt = this.lastFrame ? (now - this.lastFrame) / 1000 : 0;
+    this.lastFrame = now;
+    const before = this.controller.current;
+    this.controller.update(dt);
+    const after = this.controller.current;
+    const moved = Math.abs(after.x - before.x) + Math.abs(after.z - before.z) + Math.abs(after.yaw - before.yaw) + Math.abs(after.pitch - before.pitch) > 1e-4;
+    this.view.tick(now / 1000);
+    if (this.pendingHover && now - this.lastHover > HOVER_INTERVAL_MS) {
+      this.lastHover = now;
+      const [x, y] = this.pendingHover;
+      this.pendingHover = null;
+      this.updateHover(x, y);
+    } else if (moved && this.pointer.locked) {
+      this.pendingHover = [this.options.canvas.clientWidth / 2, this.options.canvas.clientHeight / 2];
+    }
+    if ((moved || this.labelsDirty) && now - this.lastLabels > LABEL_INTERVAL_MS) {
+      this.lastLabels = now;
+      this.labelsDirty = false;
+      const forward = this.camera.getDirection(Vector3.Forward());
+      const focus = [this.selected, this.hovered].filter((k): k is string => k !== null);
+      this.labels.update(this.camera.position, forward, focus);
+    }
+    this.panel.animate();
+    this.hall.scene.render();
+  }
+
+  /** Glides to stand in front of a guest (400 ms; a cut under reduced motion) and selects it on arrival. */
+  goTo(key: string, select = true): Promise<void> {
+    const layout = this.view.layout.guests.get(key);
+    if (!layout) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.controller.glideTo(viewpointFor(layout), () => {
+        if (select) this.select(key);
+        resolve();
+      });
+    });
+  }
+
+  select(key: string | null): void {
+    this.selected = key;
+    const layout = key ? this.view.layout.guests.get(key) : undefined;
+    this.marker.show(layout);
+    this.view.setHighlighted([this.selected, this.hovered].filter((k): k is string => k !== null));
+    if (key && layout) {
+      const op = this.options.estate.latestOperationOf(key);
+      if (op?.state === "failed") this.options.estate.acknowledge(op.id);
+      this.panel.open(key, panelPlacement(layout, this.camera.position), this.options.estate, this.options.role());
+      this.pointer.releaseMouseLook();
+    } else {
+      this.panel.close();
+    }
+    this.labelsDirty = true;
+    this.options.onSelect(key);
+  }
+
+  /** CSS pixel of a guest's caddy centre, or null when it is behind the camera or off the canvas. */
+  screenPositionOf(key: string): { x: number; y: number } | null {
+    const layout = this.view.layout.guests.get(key);
+    if (!layout) return null;
+    const engine = this.hall.scene.getEngine();
+    const width = engine.getRenderWidth();
+    const height = engine.getRenderHeight();
+    const world = new Vector3(layout.front.x, layout.front.y, layout.front.z);
+    const toPoint = world.subtract(this.camera.position);
+    if (Vector3.Dot(toPoint, this.camera.getDirection(Vector3.Forward())) <= 0) return null;
+    const p = Vector3.Project(world, Matrix.Identity(), this.hall.scene.getTransformMatrix(), this.camera.viewport.toGlobal(width, height));
+    if (p.x < 0 || p.y < 0 || p.x > width || p.y > height) return null;
+    const scale = engine.getHardwareScalingLevel();
+    return { x: p.x * scale, y: p.y * scale };
+  }
+
+  drawCalls(): number {
+    return this.instrumentation.drawCallsCounter.current;
+  }
+
+  frameTimeMs(): number {
+    return this.instrumentation.frameTimeCounter.lastSecAverage || this.instrumentation.frameTimeCounter.current;
+  }
+
+  ledStateOf(key: string): string | null {
+    return this.options.estate.guests.has(key) ? guestLedState(this.options.estate, key) : null;
+  }
+
+  dispose(): void {
+    this.pointer.dispose();
+    this.stick.dispose();
+    this.controller.dispose();
+    this.panel.dispose();
+    this.labels.dispose();
+    this.signs.dispose();
+    this.marker.dispose();
+    this.view.dispose();
+    this.room.dispose();
+    this.hall.scene.dispose();
+  }
+
+  private pick(x: number, y: number): { kind: "panel" } | { kind: "guest"; key: string } | null {
+    // scene.pick takes CSS pixels and applies the hardware scaling itself.
+    const hit = this.hall.scene.pick(x, y, (mesh) => mesh === this.panel.mesh || this.view.isPickable(mesh));
+    if (!hit?.hit || !hit.pickedMesh) return null;
+    if (hit.pickedMesh === this.panel.mesh) return { kind: "panel" };
+    const key = this.view.guestAt(hit.pickedMesh, hit.thinInstanceIndex);
+    return key ? { kind: "guest", key } : null;
+  }
+
+  private updateHover(x: number, y: number): void {
+    const hit = this.pick(x, y);
+    const key = hit?.kind === "guest" ? hit.key : null;
+    if (key !== this.hovered) {
+      this.hovered = key;
+      this.view.setHighlighted([this.selected, this.hovered].filter((k): k is string => k !== null));
+      this.labelsDirty = true;
+    }
+    this.options.onHover(key, x, y);
+  }
+
+  private click(x: number, y: number): boolean {
+    const hit = this.pick(x, y);
+    if (!hit) return false;
+    if (hit.kind === "panel") {
+      // The panel's own buttons handle the click; in mouse-look, free the cursor so they can be used.
+      this.pointer.releaseMouseLook();
+      return true;
+    }
+    this.select(hit.key);
+    return true;
+  }
+}
