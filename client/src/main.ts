@@ -224,7 +224,9 @@ async function boot(): Promise<void> {
   }
   const ensureSession = async (reason?: string) => {
     if (!status) return;
-    session = await askForSession(overlay, auth, status, new URL(location.href).searchParams.get("setup"), reason);
+    // The simulated demo signs every visitor in as its demo admin; a real server asks.
+    const demo = status.demo ? await auth.demo().catch(() => null) : null;
+    session = demo ?? (await askForSession(overlay, auth, status, new URL(location.href).searchParams.get("setup"), reason));
     sessions.save(session);
   };
   if (status && !session) await ensureSession();
