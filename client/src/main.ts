@@ -202,6 +202,7 @@ async function boot(): Promise<void> {
     guestKeys: () => [...estate.guests.keys()],
   });
 
+  (window as unknown as { __dbg: unknown }).__dbg = app;
   engine.runRenderLoop(() => {
     estate.flush();
     deck.tick();

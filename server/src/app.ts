@@ -10,6 +10,7 @@ import { AuthService } from "./auth/service.ts";
 import { LoginThrottle } from "./auth/throttle.ts";
 import { ClusterRegistry } from "./clusters/registry.ts";
 import type { ClusterConfig, Config } from "./config.ts";
+import { listOpenAlerts } from "./db/alerts.ts";
 import { listClusters } from "./db/clusters.ts";
 import { settingOrInsert } from "./db/settings.ts";
 import { openPglite, openPostgres, type Database } from "./db/connect.ts";
@@ -104,7 +105,7 @@ export async function startServer(config: Config, log: Logger, now: () => Date =
         const projection = new WorldProjection(state);
         const rows = await listClusters(db.sql);
         const estates = new Map(await Promise.all(rows.map(async (c) => [c.id, await loadKnownEstate(db.sql, c.id)] as const)));
-        projection.load(rows, estates, await listRecentOperations(db.sql, FINISHED_OPERATIONS_KEPT));
+        projection.load(rows, estates, await listRecentOperations(db.sql, FINISHED_OPERATIONS_KEPT), await listOpenAlerts(db.sql));
         return feed.subscribe((event) => projection.apply(event));
       },
     };

@@ -28,6 +28,7 @@ const ROUTES: { method: string; path: string; role: Role | null; body?: unknown 
   { method: "PATCH", path: "/api/users/00000000-0000-4000-8000-000000000000", role: "admin", body: { disabled: true } },
   { method: "GET", path: "/api/audit", role: "admin" },
   { method: "POST", path: "/api/healing/janitor", role: "admin" },
+  { method: "POST", path: "/api/healing/reconciler", role: "admin" },
 ];
 
 const call = (method: string, path: string, token: string | null, body?: unknown) =>

@@ -29,7 +29,7 @@ describe.each([
   it("applies the migrations once; a second run applies nothing", async () => {
     const applied = await migrate(db.sql);
     expect(applied).toEqual([...applied].sort());
-    expect(applied.slice(0, 2)).toEqual(["001_estate", "002_accounts"]);
+    expect(applied.slice(0, 3)).toEqual(["001_estate", "002_accounts", "003_alerts"]);
     expect(await migrate(db.sql)).toEqual([]);
     await db.sql.query(
       "INSERT INTO clusters (id, name, api_url, auth_kind, auth_user, auth_secret) VALUES ('c', 'C', 'https://x:8006', 'token', 'a@b!c', 's')",

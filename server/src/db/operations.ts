@@ -150,3 +150,11 @@ export async function listStaleActiveOperations(sql: Sql, before: Date): Promise
   );
   return rows.map(fromRow);
 }
+
+export async function listActiveOperations(sql: Sql, clusterId: string): Promise<OperationRecord[]> {
+  const { rows } = await sql.query<OperationRow>(
+    `SELECT ${COLUMNS} FROM operations WHERE cluster_id = $1 AND state IN ('queued', 'running')`,
+    [clusterId],
+  );
+  return rows.map(fromRow);
+}

@@ -21,6 +21,10 @@ export type FeedEvent =
       vmid: number;
       at: number;
     }
+  /** An alert whose condition is gone. */
+  | { type: "event.cleared"; id: string }
+  /** Rows of a cluster were rewritten outside its sync loop (the reconciler): reload them. */
+  | { type: "estate.rewritten"; clusterId: string }
   /** Sessions that no longer grant access (sign-out, a user disabled or demoted): drop their connections. */
   | { type: "session.revoked"; sessionId: string | null; userId: string | null };
 

@@ -8,7 +8,7 @@ import { getOperation, type OperationRecord } from "../db/operations.ts";
 import type { AuthService } from "../auth/service.ts";
 import type { OperationContext } from "../operations/context.ts";
 import { submitCommand } from "../operations/submit.ts";
-import { requestJanitor } from "../healing/schedule.ts";
+import { CONTROLLERS, requestHealing, type ControllerName } from "../healing/schedule.ts";
 import type { PatchStats } from "../world/patch-stats.ts";
 import { registerAuthRoutes, type AuthRouteDeps } from "./auth-routes.ts";
 import { requireRole, type AuthedRequest } from "./require-role.ts";
@@ -67,9 +67,13 @@ export function registerRoutes(app: Express, deps: HttpDeps): void {
     res.json({ patches: deps.patchStats.summary(), rssBytes: memory.rss, heapUsedBytes: memory.heapUsed });
   });
 
-  app.post("/api/healing/janitor", requireRole(deps.auth, "admin"), async (_req, res) => {
-    const jobId = await requestJanitor(deps.operations);
-    res.status(202).json({ jobId });
+  app.post("/api/healing/:controller", requireRole(deps.auth, "admin"), async (req: Request<{ controller: string }>, res) => {
+    const name = req.params.controller;
+    if (!Object.hasOwn(CONTROLLERS, name)) {
+      res.status(404).json({ code: "not_found", message: `No controller ${JSON.stringify(name.slice(0, 32))}; try janitor or reconciler.` });
+      return;
+    }
+    res.status(202).json({ jobId: await requestHealing(deps.operations, name as ControllerName) });
   });
 
   app.get("/api/operations/:id", viewer, async (req: Request<{ id: string }>, res) => {

@@ -37,6 +37,7 @@ export class ClusterSync {
   #timer: NodeJS.Timeout | null = null;
   #stopped = false;
   #cycle: Promise<CycleResult> | null = null;
+  #unsubscribe: (() => void) | null = null;
 
   constructor(
     private readonly ctx: SyncContext,
@@ -47,11 +48,17 @@ export class ClusterSync {
 
   start(): void {
     this.#stopped = false;
+    this.#known = null;
+    // Another writer (the reconciler) changed this cluster's rows: diff against Postgres afresh.
+    this.#unsubscribe = this.ctx.feed.subscribe((event) => {
+      if (event.type === "estate.rewritten" && event.clusterId === this.cluster.id) this.#known = null;
+    });
     this.#schedule(0);
   }
 
   async stop(): Promise<void> {
     this.#stopped = true;
+    this.#unsubscribe?.();
     if (this.#timer) clearTimeout(this.#timer);
     await this.#cycle?.catch(() => undefined);
   }

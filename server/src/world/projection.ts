@@ -1,5 +1,6 @@
 import { guestKey, PROTOCOL_VERSION } from "../../../shared/src/protocol.ts";
 import { Cluster, Guest, Host, Operation, WorldEvent, type WorldState } from "../../../shared/src/schema/world.ts";
+import type { AlertRecord } from "../db/alerts.ts";
 import type { ClusterRow } from "../db/clusters.ts";
 import type { OperationRecord } from "../db/operations.ts";
 import type { FeedEvent } from "../feed/feed.ts";
@@ -24,7 +25,7 @@ export class WorldProjection {
   }
 
   /** Seeds the state from Postgres before the first sync cycle, so a restart shows the estate at once. */
-  load(clusters: ClusterRow[], estates: Map<string, KnownEstate>, operations: OperationRecord[]): void {
+  load(clusters: ClusterRow[], estates: Map<string, KnownEstate>, operations: OperationRecord[], alerts: AlertRecord[]): void {
     for (const c of clusters) {
       this.#cluster(c.id, c.name, c.status, c.lastError, c.lastSyncAt?.getTime() ?? 0);
       const estate = estates.get(c.id);
@@ -33,6 +34,9 @@ export class WorldProjection {
       this.#estate(c.id, [...estate.hosts.values()].map((h) => ({ ...h, ...zero })), [...estate.guests.values()].map(withoutMetrics));
     }
     for (const op of [...operations].reverse()) this.#operation(op);
+    for (const a of alerts) {
+      this.#event({ type: "event", id: a.id, kind: "alert", severity: "warning", source: "reconciler", message: a.message, clusterId: a.clusterId, vmid: a.vmid, at: a.raisedAt.getTime() });
+    }
   }
 
   apply(event: FeedEvent): void {
@@ -53,6 +57,10 @@ export class WorldProjection {
       case "event":
         this.#event(event);
         return;
+      case "event.cleared":
+        this.state.events.delete(event.id);
+        return;
+      case "estate.rewritten":
       case "session.revoked":
         return;
     }
