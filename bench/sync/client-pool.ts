@@ -53,8 +53,10 @@ export interface SyncSeen {
 export interface JoinFigures {
   /** The first client, joining alone. */
   solo: { ms: number; fullStateBytes: number };
-  /** Every other client, all joining at once. */
+  /** Every other client, joining while others join too. */
   herdMs: number[];
+  /** From the first of the other clients starting to join until all of them had the full state. */
+  herdWallMs: number;
 }
 
 /**
@@ -87,15 +89,17 @@ export class ClientPool {
     return pool;
   }
 
-  /** Client 0 joins alone, then the rest join at once, spread evenly over the workers. */
-  async join(): Promise<JoinFigures> {
-    const solo = (await this.workers[0]!.request({ type: "join", count: 1 }, "joined")).result;
+  /** Client 0 joins alone, then the rest, spread evenly over the workers, `concurrency` at a time per worker. */
+  async join(concurrency: number): Promise<JoinFigures> {
+    const solo = (await this.workers[0]!.request({ type: "join", count: 1, concurrency: 1 }, "joined")).result;
     const n = this.workers.length;
     const share = this.workers.map((_, i) => Math.floor((this.clients + n - 1 - i) / n) - (i === 0 ? 1 : 0));
-    const herd = await Promise.all(this.workers.map((w, i) => (share[i]! > 0 ? w.request({ type: "join", count: share[i]! }, "joined") : null)));
+    const started = performance.now();
+    const herd = await Promise.all(this.workers.map((w, i) => (share[i]! > 0 ? w.request({ type: "join", count: share[i]!, concurrency }, "joined") : null)));
     return {
       solo: { ms: solo.joinMs[0]!, fullStateBytes: solo.fullStateBytes[0]! },
       herdMs: herd.flatMap((h) => h?.result.joinMs ?? []),
+      herdWallMs: performance.now() - started,
     };
   }
 
@@ -127,7 +131,7 @@ export class ClientPool {
       patchBytes: a.patchBytes + b.patchBytes,
       patches: a.patches + b.patches,
       otherBytes: a.otherBytes + b.otherBytes,
-      drops: a.drops + b.drops,
+      drops: mergeCounts(a.drops, b.drops),
     }));
     return { patches: logs[0]!.log.patches, totals };
   }
@@ -147,4 +151,10 @@ export class ClientPool {
     this.syncs.push(s);
     for (const resolve of this.#syncWaiters.splice(0)) resolve(s);
   }
+}
+
+function mergeCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const merged = { ...a };
+  for (const [key, n] of Object.entries(b)) merged[key] = (merged[key] ?? 0) + n;
+  return merged;
 }

@@ -10,6 +10,8 @@ import { nowMs } from "./stats.ts";
 import type { ClientTotals, FromWorker, JoinResult, ToWorker, Watch, WorkerSetup } from "./worker-protocol.ts";
 
 const port = parentPort!;
+// The SDK reports reconnections on the console: keep them off stdout, where the report goes.
+console.info = console.log = console.warn = (...args: unknown[]) => process.stderr.write(`[client worker] ${args.join(" ")}\n`);
 const setup = workerData as WorkerSetup;
 const post = (message: FromWorker) => port.postMessage(message);
 
@@ -72,9 +74,10 @@ interface Member {
   lastSyncAt: number;
 }
 
+const JOIN_TIMEOUT_MS = 120_000;
 const members: Member[] = [];
 let leaving = false;
-let drops = 0;
+const drops = new Map<string, number>();
 let watch: { spec: Watch; pending: number; lastSyncAt: number } | null = null;
 
 function guestCount(state: WorldStateType | undefined): number {
@@ -110,7 +113,8 @@ function until(room: WorldRoom, predicate: (state: WorldStateType | undefined) =
     if (predicate(room.state)) return resolve();
     const timer = setTimeout(() => {
       room.onStateChange.remove(check);
-      reject(new Error(`a client's state did not hold all ${setup.expectedGuests} guests within ${timeoutMs} ms`));
+      const dropped = JSON.stringify(Object.fromEntries(drops));
+      reject(new Error(`a client's state did not hold all ${setup.expectedGuests} guests within ${timeoutMs} ms (connection drops so far: ${dropped})`));
     }, timeoutMs);
     const check = (state: WorldStateType) => {
       if (!predicate(state)) return;
@@ -130,24 +134,37 @@ async function joinOne(): Promise<{ ms: number; bytes: number }> {
   const socket = (room.connection.transport as unknown as { ws: object }).ws;
   const tally = tallies.get(socket);
   if (!tally) throw new Error("the SDK did not open its socket through the counting WebSocket");
-  await until(room, (state) => guestCount(state) >= setup.expectedGuests, 120_000);
+  const dropped = (code: number, reason?: string) => {
+    if (leaving) return;
+    const key = `${code}${reason ? ` ${reason}` : ""}`;
+    drops.set(key, (drops.get(key) ?? 0) + 1);
+  };
+  room.onDrop(dropped);
+  room.onLeave(dropped);
+  await until(room, (state) => guestCount(state) >= setup.expectedGuests, JOIN_TIMEOUT_MS);
   const ms = nowMs() - started;
   const first = members.length === 0 && setup.keepLog;
   if (first) tally.log = [];
   const member: Member = { room, tally, seenAt: null, arrivedAt: 0, reportsSyncs: first, lastSyncAt: 0 };
   members.push(member);
   room.onStateChange((state) => onState(member, state));
-  const dropped = () => {
-    if (!leaving) drops++;
-  };
-  room.onDrop(dropped);
-  room.onLeave(dropped);
   return { ms, bytes: tally.fullStateBytes };
 }
 
-async function join(count: number): Promise<JoinResult> {
-  const joined = await Promise.all(Array.from({ length: count }, () => joinOne()));
-  return { joinMs: joined.map((j) => j.ms), fullStateBytes: joined.map((j) => j.bytes) };
+/** Joins `count` clients, at most `concurrency` at a time. */
+async function join(count: number, concurrency: number): Promise<JoinResult> {
+  const result: JoinResult = { joinMs: [], fullStateBytes: [] };
+  let left = count;
+  const runner = async () => {
+    while (left > 0) {
+      left--;
+      const joined = await joinOne();
+      result.joinMs.push(joined.ms);
+      result.fullStateBytes.push(joined.bytes);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, runner));
+  return result;
 }
 
 function arm(spec: Watch): void {
@@ -168,7 +185,7 @@ function totals(): ClientTotals {
     patchBytes: sum((t) => t.patchBytes),
     patches: sum((t) => t.patches),
     otherBytes: sum((t) => t.otherBytes),
-    drops,
+    drops: Object.fromEntries(drops),
   };
 }
 
@@ -181,7 +198,7 @@ port.on("message", (message: ToWorker) => {
   const run = async (): Promise<FromWorker> => {
     switch (message.type) {
       case "join":
-        return { type: "joined", result: await join(message.count) };
+        return { type: "joined", result: await join(message.count, message.concurrency) };
       case "watch":
         arm(message.watch);
         return { type: "armed", id: message.watch.id };

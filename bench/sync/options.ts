@@ -11,7 +11,11 @@ export interface BenchOptions {
   syncIntervalMs: number;
   statusRefreshMs: number;
   workers: number;
+  /** Clients of one worker joining at the same time. */
+  joinConcurrency: number;
   seed: number;
+  /** NODE_OPTIONS for the server process, for profiling (e.g. "--cpu-prof --cpu-prof-dir=prof"). */
+  serverNodeOptions: string;
 }
 
 export const USAGE = `Usage: npm run bench:sync -- [options]
@@ -23,7 +27,10 @@ export const USAGE = `Usage: npm run bench:sync -- [options]
   --interval MS       SYNC_INTERVAL_MS of the server (default 2000)
   --status-refresh MS simulator status broadcast and metrics tick, like pvestatd (default 10000)
   --workers N         worker threads holding the clients (default: CPU cores)
+  --join-concurrency N  clients of one worker joining at the same time (default 4)
   --seed N            seed of the simulated estate and of the changes (default 1)
+  --server-node-options="FLAGS"  NODE_OPTIONS for the server process, to profile it
+                      (e.g. --server-node-options="--cpu-prof --cpu-prof-dir=prof" writes a CPU profile when it stops)
   --help              this text
 
 Every combination of --guests and --clients is one scenario, run against a fresh server.`;
@@ -52,7 +59,9 @@ export function parseOptions(argv: string[]): BenchOptions | "help" {
       interval: { type: "string" },
       "status-refresh": { type: "string" },
       workers: { type: "string" },
+      "join-concurrency": { type: "string" },
       seed: { type: "string" },
+      "server-node-options": { type: "string" },
       help: { type: "boolean" },
     },
   });
@@ -65,6 +74,8 @@ export function parseOptions(argv: string[]): BenchOptions | "help" {
     syncIntervalMs: integer("interval", values.interval ?? "2000", 250, 600_000),
     statusRefreshMs: integer("status-refresh", values["status-refresh"] ?? "10000", 100, 3_600_000),
     workers: integer("workers", values.workers ?? String(availableParallelism()), 1, 64),
+    joinConcurrency: integer("join-concurrency", values["join-concurrency"] ?? "4", 1, 500),
     seed: integer("seed", values.seed ?? "1", 0, 2 ** 32 - 1),
+    serverNodeOptions: values["server-node-options"] ?? "",
   };
 }

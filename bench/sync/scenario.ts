@@ -24,7 +24,9 @@ export interface ScenarioSpec {
   syncIntervalMs: number;
   statusRefreshMs: number;
   workers: number;
+  joinConcurrency: number;
   seed: number;
+  serverNodeOptions: string;
 }
 
 export interface ChangeSample {
@@ -42,6 +44,7 @@ export interface ScenarioResult {
   fullStateBytes: number;
   soloJoinMs: number;
   herdJoinMs: number[];
+  herdWallMs: number;
   /** ROOM_STATE_PATCH bytes one client received per sync cycle. */
   idlePatchBytes: number[];
   changePatchBytes: number[];
@@ -59,6 +62,13 @@ export interface ScenarioResult {
   patchBytesPerClientPerSecond: number;
   clientTotals: ClientTotals;
   warnings: string[];
+}
+
+/** Unwinders of the scenarios in progress, so an interrupted run still stops its server and drops its database. */
+const running = new Set<() => Promise<void>>();
+
+export async function cleanUpRunningScenarios(): Promise<void> {
+  for (const unwind of running) await unwind();
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -97,6 +107,12 @@ async function waitForSecondSync(server: ServerProcess, timeoutMs: number): Prom
  */
 export async function runScenario(spec: ScenarioSpec, progress: (line: string) => void): Promise<ScenarioResult> {
   const cleanups: (() => Promise<unknown>)[] = [];
+  const unwind = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      await cleanup().catch((error: unknown) => progress(`cleanup step failed: ${error instanceof Error ? error.message : String(error)}`));
+    }
+  };
+  running.add(unwind);
   const random = seededRandom(spec.seed);
   const nodes = nodesFor(spec.guests);
   try {
@@ -125,6 +141,7 @@ export async function runScenario(spec: ScenarioSpec, progress: (line: string) =
       STATIC_DIR: staticDir,
       TRANSPORT: "ws",
       SECRET_KEY: randomBytes(32).toString("base64"),
+      ...(spec.serverNodeOptions ? { NODE_OPTIONS: spec.serverNodeOptions } : {}),
     });
     cleanups.push(() => server.stop());
     const token = await server.signIn();
@@ -133,14 +150,16 @@ export async function runScenario(spec: ScenarioSpec, progress: (line: string) =
 
     const pool = await ClientPool.start({ wsUrl: server.url.replace(/^http/, "ws"), token, clusterId: CLUSTER_ID, expectedGuests: spec.guests }, spec.clients, spec.workers);
     cleanups.push(() => pool.close());
-    const joins = await pool.join();
+    const joins = await pool.join(spec.joinConcurrency);
     const rssAfterJoinBytes = server.memory().rssBytes;
 
+    const syncTimeoutMs = Math.max(60_000, 10 * spec.syncIntervalMs);
+    const nextSync = () => withTimeout(pool.nextSync(), syncTimeoutMs, "no sync cycle reached the clients");
     const snapshot = (sync: SyncSeen) => ({ at: sync.at, syncs: pool.syncs.length, requests: sim.model.requestCounts(), cpu: server.cpuSeconds() });
-    const start = snapshot(await pool.nextSync());
+    const start = snapshot(await nextSync());
     progress(`watching ${spec.idleCycles} idle sync cycles`);
-    for (let i = 1; i < spec.idleCycles; i++) await pool.nextSync();
-    const idleEnd = snapshot(await pool.nextSync());
+    for (let i = 1; i < spec.idleCycles; i++) await nextSync();
+    const idleEnd = snapshot(await nextSync());
 
     progress(`making ${spec.cycles} changes`);
     const planner = new ChangePlanner(sim.model, random);
@@ -164,7 +183,7 @@ export async function runScenario(spec: ScenarioSpec, progress: (line: string) =
         everyClientMs: Math.max(...result.seenAt) - t0,
       });
     }
-    const end = snapshot(await pool.nextSync());
+    const end = snapshot(await nextSync());
 
     const metrics = await server.metrics();
     const memory = server.memory();
@@ -191,6 +210,7 @@ export async function runScenario(spec: ScenarioSpec, progress: (line: string) =
       fullStateBytes: joins.solo.fullStateBytes,
       soloJoinMs: joins.solo.ms,
       herdJoinMs: joins.herdMs,
+      herdWallMs: joins.herdWallMs,
       idlePatchBytes,
       changePatchBytes,
       changes,
@@ -208,8 +228,7 @@ export async function runScenario(spec: ScenarioSpec, progress: (line: string) =
       warnings: server.warnings,
     };
   } finally {
-    for (const cleanup of cleanups.reverse()) {
-      await cleanup().catch((error: unknown) => progress(`cleanup step failed: ${error instanceof Error ? error.message : String(error)}`));
-    }
+    await unwind();
+    running.delete(unwind);
   }
 }

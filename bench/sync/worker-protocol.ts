@@ -21,7 +21,7 @@ export interface Watch {
 }
 
 export type ToWorker =
-  | { type: "join"; count: number }
+  | { type: "join"; count: number; concurrency: number }
   | { type: "watch"; watch: Watch }
   | { type: "log" }
   | { type: "leave" };
@@ -49,8 +49,8 @@ export interface ClientTotals {
   patchBytes: number;
   patches: number;
   otherBytes: number;
-  /** Connections that dropped or left during the run (each is an error in the benchmark). */
-  drops: number;
+  /** Connections that dropped or were closed during the run, by close code and reason. */
+  drops: Record<string, number>;
 }
 
 export interface WorkerLog {

@@ -204,11 +204,11 @@ async function boot(): Promise<void> {
 
   (window as unknown as { __dbg: unknown }).__dbg = app;
   engine.runRenderLoop(() => {
-    estate.flush();
+    if (estate.flush()) app.invalidate();
     deck.tick();
     list.tick();
-    app.frame();
-    if (!ready && stateArrived) {
+    const drawn = app.frame();
+    if (!ready && stateArrived && drawn && app.sceneComplete) {
       ready = true;
       firstFrameMs = Math.round(performance.now());
       loading.done();
@@ -260,6 +260,7 @@ async function boot(): Promise<void> {
       unbind = bindWorldState(Callbacks.get(joined), estate);
       const arrived = () => {
         stateArrived = true;
+        app.invalidate();
         loading.progress(0.9, `Placing ${estate.guests.size.toLocaleString()} guests`);
       };
       // joinOrCreate can resolve before or after the first full state (stack notes, pitfall 4).

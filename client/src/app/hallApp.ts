@@ -39,13 +39,22 @@ export interface HallAppOptions {
 
 const LABEL_INTERVAL_MS = 150;
 const HOVER_INTERVAL_MS = 50;
+/** With only LED rhythms to show, this many frames a second is plenty (and leaves the CPU alone). */
+const LED_ONLY_FPS = 24;
 
-/** Where the guest panel floats: to the viewer's right of the guest, out in the aisle, turned toward the eye. */
-export function panelPlacement(guest: GuestLayout, eye: { x: number; z: number }): PanelPlacement {
-  const x = frontToWorldX(guest.front.x, 0.36, guest.facing);
-  const z = guest.front.z + guest.facing * 0.3;
-  const y = Math.min(1.72, Math.max(1.05, guest.front.y + 0.04));
-  return { x, y, z, yaw: Math.atan2(x - eye.x, z - eye.z) };
+/**
+ * Where the guest panel floats: to the viewer's right of the guest, pulled out into the aisle toward the viewer,
+ * at the guest's height (kept within standing reach), and turned to face the eye.
+ */
+export function panelPlacement(guest: GuestLayout, eye: { x: number; z: number }, view: { yaw: number; pitch: number }): PanelPlacement {
+  const towardViewer = Math.min(0.5, Math.max(0.2, Math.abs(eye.z - guest.front.z) * 0.4));
+  return {
+    x: frontToWorldX(guest.front.x, 0.42, guest.facing),
+    y: Math.min(1.85, Math.max(1.05, guest.front.y - 0.05)),
+    z: guest.front.z + guest.facing * towardViewer,
+    yaw: view.yaw,
+    pitch: view.pitch,
+  };
 }
 
 /**
@@ -72,7 +81,9 @@ export class HallApp {
   private lastHover = 0;
   private pendingHover: [number, number] | null = null;
   private lastFrame = 0;
+  private lastRender = 0;
   private labelsDirty = true;
+  private invalidated = true;
 
   constructor(private readonly options: HallAppOptions) {
     const { engine, estate, theme } = options;
@@ -132,7 +143,12 @@ export class HallApp {
       click: (x, y) => this.click(x, y),
     });
     this.stick = new TouchStick(options.overlay, (x, y) => this.controller.setTouchMove(x, y));
-    document.addEventListener("pointerlockchange", () => options.onMouseLook(this.pointer.locked));
+    document.addEventListener("pointerlockchange", () => {
+      this.invalidate();
+      options.onMouseLook(this.pointer.locked);
+    });
+    for (const type of ["pointermove", "pointerdown", "pointerup", "wheel"]) options.canvas.addEventListener(type, () => this.invalidate());
+    window.addEventListener("resize", () => this.invalidate());
     window.addEventListener("keydown", (e) => {
       if (e.key === "Escape" && this.selected && !this.pointer.locked && !document.querySelector("dialog[open]")) this.select(null);
     });
@@ -146,9 +162,33 @@ export class HallApp {
     return this.hovered;
   }
 
-  /** Advances one frame: movement, LED rhythms, hover picking, labels, panel easing; then renders. */
-  frame(): void {
+  /** Every mesh in view has its shaders compiled: what is drawn is the whole hall. */
+  get sceneComplete(): boolean {
+    return this.hall.scene.isReady();
+  }
+
+  /** Asks for a frame (something changed that the controller cannot see). */
+  invalidate(): void {
+    this.invalidated = true;
+  }
+
+  /**
+   * Advances one frame (movement, LED rhythms, hover picking, labels, panel easing) and renders it, but only when
+   * something can have changed: an idle hall draws nothing, and LED rhythms alone draw at a reduced rate.
+   * Returns whether a frame was drawn.
+   */
+  frame(): boolean {
     const now = this.options.now();
+    // Until every material has compiled, frames may be missing meshes: keep drawing until the scene is complete.
+    const active =
+      this.invalidated || this.labelsDirty || this.controller.isActive || this.panel.isAnimating || this.pendingHover !== null || !this.hall.scene.isReady();
+    const ledsOnly = !active && this.view.hasAnimatedLeds && now - this.lastRender >= 1000 / LED_ONLY_FPS;
+    if (!active && !ledsOnly) {
+      this.lastFrame = now;
+      return false;
+    }
+    this.invalidated = false;
+    this.lastRender = now;
     const dt = this.lastFrame ? (now - this.lastFrame) / 1000 : 0;
     this.lastFrame = now;
     const before = this.controller.current;
@@ -164,7 +204,8 @@ export class HallApp {
     } else if (moved && this.pointer.locked) {
       this.pendingHover = [this.options.canvas.clientWidth / 2, this.options.canvas.clientHeight / 2];
     }
-    if ((moved || this.labelsDirty) && now - this.lastLabels > LABEL_INTERVAL_MS) {
+    if (moved) this.labelsDirty = true;
+    if (this.labelsDirty && now - this.lastLabels > LABEL_INTERVAL_MS) {
       this.lastLabels = now;
       this.labelsDirty = false;
       const forward = this.camera.getDirection(Vector3.Forward());
@@ -173,6 +214,7 @@ export class HallApp {
     }
     this.panel.animate();
     this.hall.scene.render();
+    return true;
   }
 
   /** Glides to stand in front of a guest (400 ms; a cut under reduced motion) and selects it on arrival. */
@@ -188,6 +230,7 @@ export class HallApp {
   }
 
   select(key: string | null): void {
+    this.invalidate();
     this.selected = key;
     const layout = key ? this.view.layout.guests.get(key) : undefined;
     this.marker.show(layout);
@@ -195,7 +238,7 @@ export class HallApp {
     if (key && layout) {
       const op = this.options.estate.latestOperationOf(key);
       if (op?.state === "failed") this.options.estate.acknowledge(op.id);
-      this.panel.open(key, panelPlacement(layout, this.camera.position), this.options.estate, this.options.role());
+      this.panel.open(key, panelPlacement(layout, this.camera.position, this.controller.current), this.options.estate, this.options.role());
       this.pointer.releaseMouseLook();
     } else {
       this.panel.close();

@@ -73,6 +73,17 @@ export class FirstPersonController {
     return this.glide !== null;
   }
 
+  /** Moving or about to: a glide, a held key, the touch stick, or momentum still decaying. */
+  get isActive(): boolean {
+    return (
+      this.glide !== null ||
+      [...this.keys].some((k) => MOVEMENT.has(k)) ||
+      this.touchMove.x !== 0 ||
+      this.touchMove.y !== 0 ||
+      Math.abs(this.velocity.x) + Math.abs(this.velocity.z) > 1e-3
+    );
+  }
+
   /** Touch stick: x right, y forward, each -1..1. */
   setTouchMove(x: number, y: number): void {
     this.touchMove = { x, y };
@@ -113,12 +124,13 @@ export class FirstPersonController {
     if (this.glide) {
       const { pose, done } = this.glide.glide.sample(this.options.now());
       this.pose = pose;
+      // The camera is placed before arrival callbacks run, so they see the final pose.
+      this.apply();
       if (done) {
         const arrive = this.glide.onArrive;
         this.glide = null;
         arrive?.();
       }
-      this.apply();
       return;
     }
     const has = (set: Set<string>) => [...set].some((k) => this.keys.has(k));

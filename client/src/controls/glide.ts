@@ -14,7 +14,7 @@ export const EYE_HEIGHT = 1.6;
 export const GLIDE_MS = 400;
 
 /** Where to stand to look at a guest: in its cold aisle, an arm's length from the caddy, eyes at standing height. */
-export function viewpointFor(guest: GuestLayout, distance = 0.95): Pose {
+export function viewpointFor(guest: GuestLayout, distance = 1.3): Pose {
   const rowZ = guest.front.z - guest.facing * (RACK.depth / 2);
   const maxDistance = Math.abs(aisleZ({ z: rowZ, facing: guest.facing }) - guest.front.z) + 0.6;
   const d = Math.min(distance, maxDistance);

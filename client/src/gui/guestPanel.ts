@@ -26,8 +26,9 @@ export interface PanelPlacement {
   x: number;
   y: number;
   z: number;
-  /** Rotation about y so the panel's face points at the viewer. */
+  /** The viewer's camera angles: the panel lies parallel to the screen, so it reads square, never skewed. */
   yaw: number;
+  pitch: number;
 }
 
 export interface PanelCallbacks {
@@ -92,10 +93,10 @@ export class GuestPanel {
     glass.cornerRadius = 26;
     this.texture.addControl(glass);
 
+    // Explicit widths: a vertical StackPanel does not shrink percentage-wide children by its own padding.
     const body = vstack();
-    body.paddingLeft = `${PAD}px`;
-    body.paddingRight = `${PAD}px`;
-    body.paddingTop = "34px";
+    body.width = `${INNER}px`;
+    body.top = "34px";
     body.verticalAlignment = Control.VERTICAL_ALIGNMENT_TOP;
     glass.addControl(body);
 
@@ -167,9 +168,8 @@ export class GuestPanel {
     const actionsArea = new Rectangle("actions");
     actionsArea.thickness = 0;
     actionsArea.height = "96px";
+    actionsArea.width = `${INNER}px`;
     actionsArea.verticalAlignment = Control.VERTICAL_ALIGNMENT_BOTTOM;
-    actionsArea.paddingLeft = `${PAD}px`;
-    actionsArea.paddingRight = `${PAD}px`;
     actionsArea.top = "-34px";
     this.actions = new StackPanel();
     this.actions.isVertical = false;
@@ -193,7 +193,8 @@ export class GuestPanel {
     this.notice = null;
     this.actionSignature = "";
     this.mesh.position.set(placement.x, placement.y, placement.z);
-    this.mesh.rotation.set(0, placement.yaw, 0);
+    // The plane's readable side is -z: with the camera's own rotation it faces the viewer.
+    this.mesh.rotation.set(placement.pitch, placement.yaw, 0);
     this.mesh.setEnabled(true);
     this.openedAt = this.options.now();
     this.refresh();
@@ -207,6 +208,10 @@ export class GuestPanel {
   setNotice(notice: { text: string; tone: "error" | "info" } | null): void {
     this.notice = notice;
     this.refresh();
+  }
+
+  get isAnimating(): boolean {
+    return this.key !== null && this.options.now() - this.openedAt < 260;
   }
 
   /** Eases the panel open (a fade only under reduced motion). Call every frame. */

@@ -35,6 +35,8 @@ export function paintedTexture(scene: Scene, name: string, width: number, height
  */
 export interface HallAssets {
   readonly rack: Mesh;
+  /** The closed perforated door of a spare (empty) rack. */
+  readonly door: Mesh;
   readonly chassis: Mesh;
   readonly caddy: Mesh;
   /** Unit box with its back at z = 0: LEDs, load-meter segments, progress bars (scaled per instance). */
@@ -163,6 +165,10 @@ export function createHallAssets(scene: Scene, theme: Theme, canPaint: boolean):
   accentMat.diffuseColor = Color3.Black();
 
   const rack = template(rackShell(scene), rackMat);
+  const door = template(
+    bake(CreateBox("tpl-door", { width: RACK.width - 0.05, height: RACK.height - 0.14, depth: 0.02 }, scene), Matrix.Translation(0, RACK.height / 2, RACK.depth / 2 - 0.03)),
+    rackMat,
+  );
 
   const chassis = template(
     bake(
@@ -187,6 +193,7 @@ export function createHallAssets(scene: Scene, theme: Theme, canPaint: boolean):
   const materials = { rack: rackMat, chassis: chassisMat, caddy: caddyMat, led: ledMat, hatch: hatchMat, accent: accentMat };
   return {
     rack,
+    door,
     chassis,
     caddy,
     led,
@@ -194,7 +201,7 @@ export function createHallAssets(scene: Scene, theme: Theme, canPaint: boolean):
     frame,
     materials,
     dispose() {
-      for (const mesh of [rack, chassis, caddy, led, hatch, frame]) mesh.dispose(false, false);
+      for (const mesh of [rack, door, chassis, caddy, led, hatch, frame]) mesh.dispose(false, false);
       for (const material of Object.values(materials)) material.dispose(true, true);
     },
   };

@@ -17,23 +17,17 @@ export function hallRadiance(theme: Theme, [x, y, z]: Direction): [number, numbe
   const wall = hexToRgb(theme.colors.surfaceRaised);
   const lamp = hexToRgb(theme.colors.lamp);
   const accent = hexToRgb(theme.colors.accent);
-  const ok = hexToRgb(theme.colors.ok);
-  const horizon = Math.exp(-Math.abs(y) * 4);
+    const horizon = Math.exp(-Math.abs(y) * 4);
   const out: [number, number, number] = [0, 0, 0];
   for (let i = 0; i < 3; i++) out[i] = bg[i]! + wall[i]! * 3.2 * horizon + (y > 0 ? wall[i]! * 1.6 * y : wall[i]! * 0.6);
   if (y > 0.25) {
     // Light panels in rows on a ceiling plane one unit up.
     const px = x / y;
     const pz = z / y;
-    const stripe = (((pz * 0.7) % 1) + 1) % 1 < 0.2 && (((px * 0.5) % 1) + 1) % 1 < 0.7;
+    const stripe = (((pz * 0.7) % 1) + 1) % 1 < 0.12 && (((px * 0.5) % 1) + 1) % 1 < 0.7;
     if (stripe) for (let i = 0; i < 3; i++) out[i] = lamp[i]!;
   }
   if (y > -0.06 && y < -0.02) for (let i = 0; i < 3; i++) out[i] = out[i]! + accent[i]! * 0.25;
-  if (Math.abs(y) < 0.35) {
-    // Status lights on the racks around you: sparse, deterministic speckle.
-    const cell = Math.floor((Math.atan2(z, x) + Math.PI) * 40) * 131 + Math.floor((y + 0.35) * 30) * 17;
-    if (cell % 23 === 0) for (let i = 0; i < 3; i++) out[i] = out[i]! + ok[i]! * 0.6;
-  }
   return [Math.min(1, out[0]!), Math.min(1, out[1]!), Math.min(1, out[2]!)];
 }
 

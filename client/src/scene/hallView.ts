@@ -82,6 +82,12 @@ export class HallView {
     for (const row of touched) row.commit();
   }
 
+  /** Some LED pulses or blinks, so frames must keep coming even when nothing else moves. */
+  get hasAnimatedLeds(): boolean {
+    for (const keys of this.animated.values()) if (keys.size > 0) return true;
+    return false;
+  }
+
   /** Advances LED rhythms (pulse, blink); cheap when nothing is busy or failing. */
   tick(timeSec: number): void {
     this.now = timeSec;

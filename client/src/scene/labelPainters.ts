@@ -6,7 +6,7 @@ import type { LabelContent } from "./atlasLabels.ts";
 
 const STATE_WORD: Record<LedState, string> = {
   running: "",
-  stopped: "stopped",
+  stopped: "",
   busy: "working",
   error: "failed",
   unknown: "unknown",

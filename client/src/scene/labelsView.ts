@@ -15,23 +15,31 @@ const HOST_FULL = 2.6;
 const HOST_NONE = 4.5;
 const FACE_OFFSET = 0.0016;
 
-/** Where the caddy's label strip is: after the LED, before the latch handle. */
+const GUEST_SLOT = { slotWidth: 320, slotHeight: 84 } as const;
+const HOST_SLOT = { slotWidth: 320, slotHeight: 160 } as const;
+
+/**
+ * Where the caddy's label strip is: after the LED, before the latch handle. The plane keeps the atlas slot's aspect
+ * (text is never stretched); it shrinks with the caddy when a host packs more guests.
+ */
 function guestStrip(g: GuestLayout): { x: number; y: number; z: number; width: number; height: number } {
-  const left = -g.width / 2 + 0.018;
-  const right = g.width * 0.24;
-  const u = (left + right) / 2;
+  const left = -g.width / 2 + 0.022;
+  const maxWidth = g.width * 0.34 - left;
+  const aspect = GUEST_SLOT.slotWidth / GUEST_SLOT.slotHeight;
+  const height = Math.min(g.height * 0.8, maxWidth / aspect);
+  const width = height * aspect;
   return {
-    x: frontToWorldX(g.front.x, u, g.facing),
+    x: frontToWorldX(g.front.x, left + width / 2, g.facing),
     y: g.front.y,
     z: g.front.z + g.facing * FACE_OFFSET,
-    width: right - left,
-    height: Math.min(g.height * 0.8, 0.02),
+    width,
+    height,
   };
 }
 
 /** The host name plate above the load meter. */
 function hostPlate(h: HostLayout): { x: number; y: number; z: number; width: number; height: number } {
-  return { x: frontToWorldX(h.front.x, -0.26, h.facing), y: h.front.y + 0.052, z: h.front.z + h.facing * FACE_OFFSET, width: 0.165, height: 0.07 };
+  return { x: frontToWorldX(h.front.x, -0.3, h.facing), y: h.front.y + 0.07, z: h.front.z + h.facing * FACE_OFFSET, width: 0.18, height: (0.18 * HOST_SLOT.slotHeight) / HOST_SLOT.slotWidth };
 }
 
 const yawFor = (facing: 1 | -1) => (facing === 1 ? Math.PI : 0);
@@ -52,8 +60,8 @@ export class LabelsView {
     private readonly estate: Estate,
     private readonly theme: Theme,
   ) {
-    this.guests = new AtlasLabels(scene, "guest-labels", { slotWidth: 320, slotHeight: 56, columns: 4, capacity: GUEST_LABELS });
-    this.hosts = new AtlasLabels(scene, "host-labels", { slotWidth: 384, slotHeight: 160, columns: 2, capacity: HOST_LABELS });
+    this.guests = new AtlasLabels(scene, "guest-labels", { ...GUEST_SLOT, columns: 4, capacity: GUEST_LABELS });
+    this.hosts = new AtlasLabels(scene, "host-labels", { ...HOST_SLOT, columns: 2, capacity: HOST_LABELS });
   }
 
   setLayout(layout: HallLayout): void {

@@ -124,13 +124,13 @@ describe("computeLayout", () => {
     const before = bigEstate(4, 3, 6);
     const after: LayoutInput = {
       ...before,
-      hosts: [...before.hosts, { key: "alpha/new", clusterId: "alpha", node: "new", rack: "R0", slot: 6 }],
+      hosts: [...before.hosts, { key: "alpha/new", clusterId: "alpha", node: "new", rack: "R0", slot: 4 }],
     };
     const a = computeLayout(before);
     const b = computeLayout(after);
     for (const [key, h] of a.hosts) expect(b.hosts.get(key)).toEqual(h);
     for (const [key, g] of a.guests) expect(b.guests.get(key)).toEqual(g);
-    expect(b.hosts.get("alpha/new")?.slot).toBe(6);
+    expect(b.hosts.get("alpha/new")?.slot).toBe(4);
   });
 
   it("starts each cluster on a new row, splits long clusters into rows, and pairs rows across a cold aisle", () => {

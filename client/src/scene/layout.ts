@@ -8,23 +8,25 @@
  * VMID order, so a new guest (PVE hands out increasing VMIDs) never moves another one.
  */
 
-export const RACK = { width: 0.8, depth: 1.1, height: 2.2, slots: 8, slotPitch: 0.24, topInner: 2.12 } as const;
-export const CHASSIS = { width: 0.7, height: 0.22, depth: 0.9, inset: 0.03 } as const;
+export const RACK = { width: 0.9, depth: 1.1, height: 2.35, slots: 6, slotPitch: 0.32, topInner: 2.24 } as const;
+export const CHASSIS = { width: 0.8, height: 0.3, depth: 0.9, inset: 0.03 } as const;
 /** The chassis front: a host panel on the viewer's left, a grid of drive bays for the guests on the right. */
 export const FRONT = {
-  hostPanelLeft: -0.35,
-  hostPanelRight: -0.17,
-  baysLeft: -0.16,
-  baysRight: 0.34,
-  baysTop: 0.1,
-  baysBottom: -0.1,
-  columns: 4,
-  minRows: 8,
-  gapU: 0.006,
-  gapV: 0.004,
+  hostPanelLeft: -0.4,
+  hostPanelRight: -0.2,
+  baysLeft: -0.19,
+  baysRight: 0.39,
+  baysTop: 0.14,
+  baysBottom: -0.14,
+  columns: 3,
+  minRows: 6,
+  gapU: 0.008,
+  gapV: 0.005,
 } as const;
 export const AISLE = { cold: 2.0, hot: 1.2, entrance: 4.0, back: 2.5, service: 1.6 } as const;
 export const RACKS_PER_ROW = 10;
+/** Short rows are completed with closed spare racks, so a small estate still reads as a hall. */
+export const MIN_RACKS_PER_ROW = 4;
 
 export interface LayoutInput {
   clusters: ReadonlyArray<{ id: string; name: string }>;
@@ -57,6 +59,8 @@ export interface RowLayout {
   xStart: number;
   xEnd: number;
   rackIds: readonly string[];
+  /** Closed, empty racks after the real ones (up to MIN_RACKS_PER_ROW). */
+  spares: number;
 }
 
 export interface RackLayout {
@@ -216,14 +220,16 @@ export function computeLayout(input: LayoutInput): HallLayout {
     for (const chunk of chunks) {
       const index = rows.length;
       const { z, facing } = rowPlacement(index);
+      const spares = Math.max(0, MIN_RACKS_PER_ROW - chunk.length);
       rows.push({
         index,
         clusterId,
         z,
         facing,
         xStart: 0,
-        xEnd: Math.max(chunk.length, 2) * RACK.width,
+        xEnd: (chunk.length + spares) * RACK.width,
         rackIds: chunk.map((p) => p.id),
+        spares,
       });
       chunk.forEach((plan, indexInRow) => {
         racks.set(plan.id, {
@@ -275,11 +281,9 @@ export function computeLayout(input: LayoutInput): HallLayout {
     });
   }
 
-  const obstacles: Rect[] = rows
-    .filter((row) => row.rackIds.length > 0)
-    .map((row) => ({ minX: row.xStart, maxX: row.xEnd, minZ: row.z - RACK.depth / 2, maxZ: row.z + RACK.depth / 2 }));
+  const obstacles: Rect[] = rows.map((row) => ({ minX: row.xStart, maxX: row.xEnd, minZ: row.z - RACK.depth / 2, maxZ: row.z + RACK.depth / 2 }));
 
-  const longest = Math.max(RACKS_PER_ROW * RACK.width * 0.6, ...rows.map((r) => r.xEnd));
+  const longest = Math.max(MIN_RACKS_PER_ROW * RACK.width * 1.5, ...rows.map((r) => r.xEnd));
   const last = rows[rows.length - 1] ?? { z: 0, facing: 1 as Facing };
   const bounds: Rect = {
     minX: -AISLE.entrance,
@@ -288,9 +292,12 @@ export function computeLayout(input: LayoutInput): HallLayout {
     maxZ: last.z + RACK.depth / 2 + (last.facing === 1 ? AISLE.cold : AISLE.service),
   };
 
-  const firstAisle = aisleZ(rows[0] ?? { z: 0, facing: 1 });
-  // Stand at the head of the first cold aisle, turned a little toward the first row's fronts.
-  const spawn = { x: -AISLE.entrance * 0.6, z: firstAisle + 0.35, yaw: Math.PI / 2 + 0.32 };
+  const firstRow = rows[0] ?? { z: 0, facing: 1 as Facing, xEnd: MIN_RACKS_PER_ROW * RACK.width };
+  // Stand at the head of the first cold aisle, off its centre line, looking down the row's fronts at an angle.
+  const spawnX = -1.2;
+  const spawnZ = aisleZ(firstRow) + firstRow.facing * AISLE.cold * 0.3;
+  const target = { x: Math.min(firstRow.xEnd, RACKS_PER_ROW * RACK.width * 0.6) * 0.5, z: firstRow.z + firstRow.facing * (RACK.depth / 2) };
+  const spawn = { x: spawnX, z: spawnZ, yaw: Math.atan2(target.x - spawnX, target.z - spawnZ) };
 
   return { rows, racks, hosts, guests, bounds, obstacles, spawn };
 }

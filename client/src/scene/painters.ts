@@ -40,7 +40,7 @@ export function chassisFront(theme: Theme): Painter {
   return (ctx, w, h) => {
     brushed(ctx, w, h, shade(theme.colors.metal, 0.75), 7);
     // Host panel: a slightly raised plate with a vent grille.
-    const panelRight = w * 0.257;
+    const panelRight = w * 0.25;
     ctx.fillStyle = shade(theme.colors.metal, 0.95);
     ctx.fillRect(w * 0.01, h * 0.06, panelRight - w * 0.02, h * 0.88);
     ctx.fillStyle = shade(theme.colors.bg, 0.6);
@@ -53,7 +53,7 @@ export function chassisFront(theme: Theme): Painter {
     }
     // Drive-bay cage: dark recess behind the caddies.
     ctx.fillStyle = shade(theme.colors.bg, 0.5);
-    ctx.fillRect(w * 0.27, h * 0.04, w * 0.72, h * 0.92);
+    ctx.fillRect(w * 0.262, h * 0.03, w * 0.733, h * 0.94);
     // Rack ears with screws.
     ctx.fillStyle = shade(theme.colors.metal, 1.1);
     for (const x of [w * 0.004, w * 0.996]) {
@@ -71,11 +71,11 @@ export function caddyFront(theme: Theme): Painter {
     ctx.fillStyle = shade(theme.colors.module, 1.0);
     ctx.fillRect(0, 0, w, h);
     ctx.fillStyle = shade(theme.colors.module, 0.7);
-    ctx.fillRect(w * 0.1, h * 0.2, w * 0.62, h * 0.6);
+    ctx.fillRect(w * 0.1, h * 0.16, w * 0.74, h * 0.68);
     ctx.fillStyle = shade(theme.colors.module, 1.45);
-    ctx.fillRect(w * 0.76, h * 0.18, w * 0.2, h * 0.64);
+    ctx.fillRect(w * 0.87, h * 0.14, w * 0.1, h * 0.72);
     ctx.fillStyle = shade(theme.colors.module, 0.55);
-    for (let x = w * 0.79; x < w * 0.94; x += w * 0.03) ctx.fillRect(x, h * 0.3, w * 0.012, h * 0.4);
+    for (let x = w * 0.885; x < w * 0.96; x += w * 0.022) ctx.fillRect(x, h * 0.3, w * 0.009, h * 0.4);
     ctx.strokeStyle = shade(theme.colors.module, 1.6);
     ctx.lineWidth = Math.max(1, h * 0.06);
     ctx.strokeRect(0, 0, w, h);

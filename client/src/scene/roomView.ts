@@ -70,7 +70,7 @@ export class RoomView {
 
     this.lampMat = new StandardMaterial("mat-lamp", scene);
     this.lampMat.disableLighting = true;
-    this.lampMat.emissiveColor = color3(theme.colors.lamp);
+    this.lampMat.emissiveColor = color3(theme.colors.lamp).scale(0.6);
 
     this.shadowMat = new StandardMaterial("mat-contact-shadow", scene);
     this.shadowMat.disableLighting = true;
@@ -80,7 +80,7 @@ export class RoomView {
   }
 
   update(layout: HallLayout): void {
-    const signature = JSON.stringify([layout.bounds, layout.rows.map((r) => [r.z, r.facing, r.xEnd, r.rackIds.length])]);
+    const signature = JSON.stringify([layout.bounds, layout.rows.map((r) => [r.z, r.facing, r.xEnd])]);
     if (signature === this.signature) return;
     this.signature = signature;
     this.clear();
@@ -127,7 +127,7 @@ export class RoomView {
     }
 
     // Light panels along every cold aisle (rows facing +z own the aisle in front of them).
-    const lamp = CreateBox("lamps", { width: 1.2, height: 0.03, depth: 0.22 }, this.scene);
+    const lamp = CreateBox("lamps", { width: 1.8, height: 0.02, depth: 0.16 }, this.scene);
     lamp.material = this.lampMat;
     const lampMatrices: number[] = [];
     const aisles = layout.rows.filter((r) => r.facing === 1 || layout.rows.length === 1).map((r) => aisleZ(r));
@@ -139,7 +139,7 @@ export class RoomView {
     this.keep(lamp);
 
     // Cable trays over the rows, and soft contact shadows under them.
-    const racked = layout.rows.filter((r) => r.rackIds.length > 0);
+    const racked = layout.rows;
     if (racked.length > 0) {
       const tray = CreateBox("trays", { width: 1, height: 0.06, depth: 0.32 }, this.scene);
       tray.material = this.trayMat;
@@ -164,7 +164,7 @@ export class RoomView {
       const spot = new SpotLight(`spot-${z.toFixed(2)}`, new Vector3(cx, CEILING_HEIGHT - 0.1, z), new Vector3(0, -1, 0), 2.4, 1.5, this.scene);
       spot.diffuse = color3(this.theme.colors.lamp);
       spot.specular = color3(this.theme.colors.lamp);
-      spot.intensity = 70;
+      spot.intensity = 90;
       spot.range = 14;
       this.lights.push(spot);
     }

@@ -6,7 +6,7 @@ import { hexToRgb, type Theme } from "../theme.ts";
 import type { HallAssets } from "./assets.ts";
 import { placeMatrix } from "./frontMatrix.ts";
 import { InstanceBatch } from "./instanceBatch.ts";
-import { CHASSIS, frontToWorldX, type GuestLayout, type HostLayout, type RackLayout, type RowLayout } from "./layout.ts";
+import { CHASSIS, frontToWorldX, RACK, type GuestLayout, type HostLayout, type RackLayout, type RowLayout } from "./layout.ts";
 import { ledColor, type Rgb } from "./ledColors.ts";
 
 export interface GuestLook {
@@ -30,9 +30,9 @@ export interface ProgressEntry {
 }
 
 export const LOAD_SEGMENTS = 8;
-const LED = { width: 0.007, height: 0.011, depth: 0.003, inset: 0.011 } as const;
-const POWER_LED = { u: -0.337, v: -0.035, size: 0.009 } as const;
-const METER = { u0: -0.32, step: 0.0175, v: -0.035, width: 0.014, height: 0.018 } as const;
+const LED = { width: 0.008, height: 0.016, depth: 0.003, inset: 0.013 } as const;
+const POWER_LED = { u: -0.385, v: -0.012, size: 0.011 } as const;
+const METER = { u0: -0.362, step: 0.0198, v: -0.012, width: 0.016, height: 0.024 } as const;
 
 /** LED outline per state: a second cue besides colour and rhythm. */
 function ledShape(state: LedState): { sx: number; sy: number } {
@@ -56,6 +56,7 @@ function ledShape(state: LedState): { sx: number; sy: number } {
  */
 export class RowView {
   private readonly racks: InstanceBatch;
+  private readonly doors: InstanceBatch;
   private readonly chassis: InstanceBatch;
   private readonly caddies: InstanceBatch;
   /** Guest LEDs first, then per host a power LED and the load meter segments. */
@@ -88,6 +89,7 @@ export class RowView {
       return mesh;
     };
     this.racks = new InstanceBatch(clone(assets.rack, "racks"), { colors: false, staticMatrices: true });
+    this.doors = new InstanceBatch(clone(assets.door, "doors"), { colors: false, staticMatrices: true });
     this.chassis = new InstanceBatch(clone(assets.chassis, "chassis"), { colors: true, staticMatrices: true });
     this.caddies = new InstanceBatch(clone(assets.caddy, "caddies"), { colors: true, staticMatrices: true });
     this.leds = new InstanceBatch(clone(assets.led, "leds"), { colors: true, staticMatrices: false });
@@ -118,7 +120,7 @@ export class RowView {
   }
 
   get meshes(): Mesh[] {
-    return [this.racks, this.chassis, this.caddies, this.leds, this.hatches, this.progress].map((b) => b.mesh);
+    return [this.racks, this.doors, this.chassis, this.caddies, this.leds, this.hatches, this.progress].map((b) => b.mesh);
   }
 
   get guestCount(): number {
@@ -139,9 +141,14 @@ export class RowView {
 
   /** Rebuilds every instance from the row's layout. Looks must be re-applied afterwards. */
   build(row: RowLayout, racks: readonly RackLayout[], hosts: readonly HostLayout[], guests: readonly GuestLayout[]): void {
-    void row;
-    this.racks.resize(racks.length);
+    this.racks.resize(racks.length + row.spares);
     racks.forEach((rack, i) => this.racks.setMatrix(i, placeMatrix(this.m, rack.x, 0, rack.z, rack.facing)));
+    this.doors.resize(row.spares);
+    for (let s = 0; s < row.spares; s++) {
+      const x = row.xStart + (racks.length + s + 0.5) * RACK.width;
+      this.racks.setMatrix(racks.length + s, placeMatrix(this.m, x, 0, row.z, row.facing));
+      this.doors.setMatrix(s, placeMatrix(this.m, x, 0, row.z, row.facing));
+    }
 
     this.hostLayouts = [...hosts];
     this.hostIndex.clear();
@@ -242,7 +249,7 @@ export class RowView {
       );
       this.hatchesDirty = false;
     }
-    for (const batch of [this.racks, this.chassis, this.caddies, this.leds, this.hatches, this.progress]) batch.commit();
+    for (const batch of [this.racks, this.doors, this.chassis, this.caddies, this.leds, this.hatches, this.progress]) batch.commit();
   }
 
   /** The LED colour currently in the buffer (for tests and the debug hook). */
@@ -268,7 +275,7 @@ export class RowView {
   }
 
   dispose(): void {
-    for (const batch of [this.racks, this.chassis, this.caddies, this.leds, this.hatches, this.progress]) batch.dispose();
+    for (const batch of [this.racks, this.doors, this.chassis, this.caddies, this.leds, this.hatches, this.progress]) batch.dispose();
     this.guestIndex.clear();
     this.hostIndex.clear();
   }

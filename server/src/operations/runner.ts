@@ -70,28 +70,40 @@ export async function finishOperationRecorded(
   resolvedBy = "worker",
 ): Promise<boolean> {
   const now = ctx.now();
-  const finished = await finishOperation(ctx.sql, op.id, outcome, now);
+  // One transaction: a crash between the two would leave an ended operation that no retry revisits
+  // and that the audit log never mentions.
+  const finished = await ctx.sql.transaction(async (tx) => {
+    const ended = await finishOperation(tx, op.id, outcome, now);
+    if (!ended) return null;
+    await appendAudit(
+      tx,
+      {
+        actor: op.requestedBy,
+        action: `guest.${op.kind}`,
+        target: `${op.clusterId}/${op.vmid}`,
+        outcome: outcome.state,
+        detail: { operationId: op.id, error: outcome.error, resolvedBy },
+      },
+      now,
+    );
+    return ended;
+  });
   if (!finished) return false;
-  await appendAudit(
-    ctx.sql,
-    {
-      actor: op.requestedBy,
-      action: `guest.${op.kind}`,
-      target: `${op.clusterId}/${op.vmid}`,
-      outcome: outcome.state,
-      detail: { operationId: op.id, error: outcome.error, resolvedBy },
-    },
-    now,
-  );
   ctx.feed.publish({ type: "operation", operation: finished });
   ctx.log.info({ operationId: op.id, state: outcome.state, error: outcome.error || undefined, resolvedBy }, "operation finished");
   return true;
 }
 
-/** Worth another attempt: the cluster or network hiccuped; Proxmox did not say no. */
+/**
+ * Worth another attempt: the cluster or network hiccuped; Proxmox did not say no. A read that failed
+ * (following the task, looking for it) says nothing about the action, whatever its status: the next
+ * attempt resumes from the recorded task instead of reporting a failure that did not happen.
+ */
 function isTransient(error: unknown): boolean {
   if (error instanceof TaskFailedError) return false;
-  if (error instanceof ProxmoxError) return ["unreachable", "timeout", "network"].includes(error.kind) || (error.status > 500 && error.status < 600);
+  if (error instanceof ProxmoxError) {
+    return error.retriable || ["unreachable", "timeout", "network"].includes(error.kind) || (error.status > 500 && error.status < 600);
+  }
   return !(error instanceof Error && error.name === "AbortError");
 }
 

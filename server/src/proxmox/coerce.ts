@@ -8,7 +8,7 @@ import {
   number,
   string,
   StructError,
-  union,
+  unknown,
   type Struct,
 } from "superstruct";
 
@@ -22,12 +22,24 @@ function numberFromString(value: string): number | string {
   return NUMERIC.test(value) ? Number(value) : value;
 }
 
-export const pveInteger = coerce(integer(), string(), numberFromString);
-export const pveNumber = coerce(number(), string(), numberFromString);
-export const pveString = coerce(string(), number(), (value) => String(value));
+const isString = (value: unknown): value is string => typeof value === "string";
+const isNumber = (value: unknown): value is number => typeof value === "number";
+
+/**
+ * coerce() with the condition tested by a type guard. superstruct's own condition is checked with
+ * is(), which builds a StructError (an Error, stack trace included) whenever the value does not
+ * match: about 100,000 of them per 10,000-guest /cluster/resources, seconds of CPU every sync cycle.
+ */
+function coerceWhen<T, S, C>(struct: Struct<T, S>, applies: (value: unknown) => value is C, coercer: (value: C) => unknown): Struct<T, S> {
+  return coerce(struct, unknown(), (value) => (applies(value) ? coercer(value) : value));
+}
+
+export const pveInteger = coerceWhen(integer(), isString, numberFromString);
+export const pveNumber = coerceWhen(number(), isString, numberFromString);
+export const pveString = coerceWhen(string(), isNumber, (value) => String(value));
 
 /** Booleans are declared `boolean` but serialised as 0/1. */
-export const pveBoolean = coerce(boolean(), union([number(), string()]), (value) => {
+export const pveBoolean = coerceWhen(boolean(), (value): value is number | string => isNumber(value) || isString(value), (value) => {
   if (value === 1 || value === "1") return true;
   if (value === 0 || value === "0") return false;
   return value;
@@ -37,13 +49,13 @@ export const pveFlag = defaulted(pveBoolean, false);
 
 /** Comma lists such as storage `content` ("images,rootdir"). */
 export const pveCommaList = defaulted(
-  coerce(array(string()), string(), (value) => value.split(",").map((item) => item.trim()).filter(Boolean)),
+  coerceWhen(array(string()), isString, (value) => value.split(",").map((item) => item.trim()).filter(Boolean)),
   [],
 );
 
 /** Guest tags: PVE stores them `;`-separated but also accepts `,` and spaces. */
 export const pveTagList = defaulted(
-  coerce(array(string()), string(), (value) => value.split(/[;,\s]+/).filter(Boolean)),
+  coerceWhen(array(string()), isString, (value) => value.split(/[;,\s]+/).filter(Boolean)),
   [],
 );
 

@@ -1,0 +1,107 @@
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import puppeteer, { type Browser, type Page } from "puppeteer-core";
+// Brings in the window.__proximity declaration.
+import type {} from "../../client/src/app/debugHook.ts";
+
+export const SCREENSHOT_DIR = "test-artifacts/screenshots";
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export interface HallPage {
+  page: Page;
+  /** Requests that left the server's origin (the client must fetch nothing from the network). */
+  foreignRequests: string[];
+  /** Uncaught page errors. */
+  errors: string[];
+  close(): Promise<void>;
+}
+
+/** Headless Chromium with software WebGL, as on CI (flags from the project's working rules). */
+export async function launchChromium(width = 1280, height = 720): Promise<{ browser: Browser; close(): Promise<void> }> {
+  const userDataDir = mkdtempSync(join(tmpdir(), "proximity-chromium-"));
+  const browser = await puppeteer.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    userDataDir,
+    args: [
+      "--headless=new",
+      "--no-sandbox",
+      "--use-angle=swiftshader",
+      "--enable-unsafe-swiftshader",
+      "--autoplay-policy=no-user-gesture-required",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--no-first-run",
+      `--window-size=${width},${height}`,
+    ],
+    defaultViewport: { width, height },
+  });
+  return {
+    browser,
+    close: async () => {
+      await browser.close();
+      rmSync(userDataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Opens the hall, signs in through the sign-in form, and waits until the first frame of live state is drawn. */
+export async function openHall(browser: Browser, httpUrl: string, user: { name: string; password: string }): Promise<HallPage> {
+  const page = await browser.newPage();
+  const origin = new URL(httpUrl).origin;
+  const foreignRequests: string[] = [];
+  const errors: string[] = [];
+  page.on("request", (request) => {
+    const url = request.url();
+    if (!url.startsWith(origin) && !url.startsWith("data:") && !url.startsWith("blob:")) foreignRequests.push(url);
+  });
+  page.on("pageerror", (error) => errors.push(error instanceof Error ? error.message : String(error)));
+  await page.goto(httpUrl);
+  await page.waitForSelector("[data-testid=signin-user]", { timeout: 30_000 });
+  await page.type("[data-testid=signin-user]", user.name);
+  await page.type("[data-testid=signin-password]", user.password);
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => window.__proximity?.ready === true, { timeout: 60_000 });
+  return { page, foreignRequests, errors, close: () => page.close() };
+}
+
+/** Luminance variance of the WebGL canvas: a blank or single-colour frame is close to 0. */
+export function canvasVariance(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const source = document.getElementById("hall") as HTMLCanvasElement;
+    const copy = document.createElement("canvas");
+    copy.width = 320;
+    copy.height = Math.round((320 * source.height) / source.width);
+    const ctx = copy.getContext("2d")!;
+    ctx.drawImage(source, 0, 0, copy.width, copy.height);
+    const { data } = ctx.getImageData(0, 0, copy.width, copy.height);
+    let sum = 0;
+    let sumSq = 0;
+    const n = data.length / 4;
+    for (let i = 0; i < data.length; i += 4) {
+      const y = 0.2126 * data[i]! + 0.7152 * data[i + 1]! + 0.0722 * data[i + 2]!;
+      sum += y;
+      sumSq += y * y;
+    }
+    const mean = sum / n;
+    return sumSq / n - mean * mean;
+  });
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  // Without captureBeyondViewport the page is not resized for the capture (a resize would re-render the hall).
+  await page.screenshot({ path, captureBeyondViewport: false });
+  return path;
+}
+
+/** Resolves when `check` holds, re-checking every `intervalMs`; for state outside the page (the simulator). */
+export async function eventually(check: () => boolean | Promise<boolean>, what: string, timeoutMs = 20_000, intervalMs = 100): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}
