@@ -12,6 +12,7 @@ import type { Role } from "../../shared/src/protocol.ts";
 import { CommandRunner, type SendCommand } from "./app/commandRunner.ts";
 import { installDebugHook } from "./app/debugHook.ts";
 import { HallApp } from "./app/hallApp.ts";
+import { chooseRenderQuality, webglRenderer } from "./app/renderQuality.ts";
 import { browserAudioContext, createUiSounds } from "./audio/uiSounds.ts";
 import { CommandDeck } from "./gui/commandDeck.ts";
 import { ConfirmDialog } from "./gui/confirmDialog.ts";
@@ -58,8 +59,9 @@ async function boot(): Promise<void> {
     loading.fail("This browser cannot show the 3D hall (WebGL is unavailable).");
     return;
   }
-  const engine = new Engine(canvas, true, { preserveDrawingBuffer: true, stencil: true, powerPreference: "high-performance", audioEngine: false }, false);
-  engine.setHardwareScalingLevel(1 / Math.min(window.devicePixelRatio || 1, 1.5));
+  const quality = chooseRenderQuality(webglRenderer(), window.devicePixelRatio || 1);
+  const engine = new Engine(canvas, quality.antialias, { preserveDrawingBuffer: true, stencil: true, powerPreference: "high-performance", audioEngine: false }, false);
+  engine.setHardwareScalingLevel(1 / quality.pixelRatio);
   addEventListener("resize", () => engine.resize());
 
   const estate = new Estate();
@@ -203,8 +205,9 @@ async function boot(): Promise<void> {
   });
 
   (window as unknown as { __dbg: unknown }).__dbg = app;
-  engine.runRenderLoop(() => {
-    if (estate.flush()) app.invalidate();
+  const tick = () => {
+    requestAnimationFrame(tick);
+    estate.flush();
     deck.tick();
     list.tick();
     const drawn = app.frame();
@@ -213,7 +216,8 @@ async function boot(): Promise<void> {
       firstFrameMs = Math.round(performance.now());
       loading.done();
     }
-  });
+  };
+  requestAnimationFrame(tick);
 
   loading.progress(0.3, "Signing in");
   let status: AuthStatus | null;

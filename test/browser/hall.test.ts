@@ -44,7 +44,12 @@ describe("the data hall in a browser", () => {
     const t1 = Date.now();
     await new Promise((r) => setTimeout(r, 5000));
     for (const h of [operator, observer]) console.log("FRAMES", await h.page.evaluate(() => (window as any).__frames), Date.now() - t1, await h.page.evaluate(() => JSON.stringify({ ready: (window as any).__dbg.hall.scene.isReady(), anim: (window as any).__dbg.view.hasAnimatedLeds, active: (window as any).__dbg.controller.isActive })));
+    let t2 = Date.now();
     const count = await page.evaluate(() => window.__proximity!.guestCount);
+    console.log("T count", Date.now() - t2); t2 = Date.now();
+    await canvasVariance(page); console.log("T variance", Date.now() - t2); t2 = Date.now();
+    await screenshot(page, "x"); console.log("T shot", Date.now() - t2); t2 = Date.now();
+    await page.evaluate(() => 1); console.log("T eval", Date.now() - t2); t2 = Date.now();
     expect(count).toBe(proximity.sim.model.listGuests().length);
     expect(await canvasVariance(page)).toBeGreaterThan(60);
     expect(await page.evaluate(() => window.__proximity!.drawCalls())).toBeLessThan(150);

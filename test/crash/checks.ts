@@ -1,10 +1,10 @@
+import type { OperationState } from "../../shared/src/protocol.ts";
 import type { GuestInfo, SimulatorModel, TaskInfo } from "../../server/src/simulator/index.ts";
 import type { CrashKind, EndedOperation } from "./operation-kinds.ts";
 
-/** One submitted operation as the database holds it once every operation ended. */
-export interface OperationRow extends EndedOperation {
-  startedAt: Date | null;
-  finishedAt: Date | null;
+/** An operation as the database holds it. */
+export interface OperationRow extends Omit<EndedOperation, "state"> {
+  state: OperationState;
 }
 
 /** What the test submitted in one round, and what the simulator looked like just before. */
@@ -42,15 +42,16 @@ export function findProblems(round: Round, evidence: Evidence): string[] {
   for (const { id, crashKind, before } of round.submitted) {
     const label = `${crashKind.kind} ${before.vmid} (${id})`;
     const http = evidence.http.get(id);
-    const row = evidence.rows.get(id);
-    if (!http || !row) {
+    const stored = evidence.rows.get(id);
+    if (!http || !stored) {
       problems.push(`${label}: lost (the server does not know it)`);
       continue;
     }
-    if (row.state !== "succeeded" && row.state !== "failed") {
-      problems.push(`${label}: still ${row.state}`);
+    if (stored.state !== "succeeded" && stored.state !== "failed") {
+      problems.push(`${label}: still ${stored.state}`);
       continue;
     }
+    const row: EndedOperation = { ...stored, state: stored.state };
     if (http.state !== row.state || (http.error ?? "") !== row.error) {
       problems.push(`${label}: HTTP says ${http.state}/${http.error}, the database ${row.state}/${row.error}`);
     }
@@ -90,7 +91,7 @@ export function findProblems(round: Round, evidence: Evidence): string[] {
 }
 
 /** Where an operation was when the server died, for the summary. */
-export type KillPhase = "queued" | "before request" | "request in flight" | "task running" | "task done, not recorded" | "finished";
+export type KillPhase = "queued" | "before request" | "request in flight" | "task running" | "task ended, operation not yet" | "finished";
 
 export function killPhase(
   atDeath: { state: string; upid: string | null } | undefined,
@@ -103,6 +104,6 @@ export function killPhase(
   if (atDeath.state === "succeeded" || atDeath.state === "failed") return "finished";
   const mine = (t: TaskInfo) => t.id === String(vmid) && !earlierUpids.has(t.upid);
   const atKill = tasksAtKill.find(mine);
-  if (atKill) return atKill.status === "running" ? "task running" : "task done, not recorded";
+  if (atKill) return atKill.status === "running" ? "task running" : "task ended, operation not yet";
   return tasksBeforeRestart.some(mine) ? "request in flight" : "before request";
 }

@@ -3,7 +3,10 @@
  * each restart every operation must reach its true end, acting on Proxmox exactly once.
  *
  * The simulator lives in this process and outlives every server crash, as a real cluster would.
- * Reproduce a failure with the printed seed: CRASH_SEED=<seed> npm run test:crash
+ * `npm run test:crash`, with optional environment:
+ *   CRASH_SEED=<n>               replay a run (the seed is printed at the start)
+ *   CRASH_ITERATIONS=<n>         rounds of submit → kill → restart → check (default 20)
+ *   CRASH_PVE_CLOCK_SKEW_MS=<n>  Proxmox's clock ahead (+) or behind (−) Proximity's (default 0)
  */
 import { randomInt } from "node:crypto";
 import path from "node:path";
@@ -18,8 +21,8 @@ import { CRASH_KINDS } from "./operation-kinds.ts";
 import { freePort, ServerProcess } from "./server-process.ts";
 import { countBy, percentile, table } from "./summary.ts";
 
-const SEED = process.env.CRASH_SEED ? Number(process.env.CRASH_SEED) : randomInt(2 ** 31);
-const ITERATIONS = Number(process.env.CRASH_ITERATIONS ?? 20);
+const SEED = intFromEnv("CRASH_SEED", randomInt(2 ** 31), 0, 2 ** 32 - 1);
+const ITERATIONS = intFromEnv("CRASH_ITERATIONS", 20, 1, 10_000);
 const OPERATIONS_PER_ROUND = 6;
 const MAX_KILL_DELAY_MS = 2_000;
 const EARLY_KILL_MS = 250;
@@ -33,7 +36,7 @@ const ADMIN = { username: "crash-admin", password: "correct horse battery staple
 /** Request latency: widens the window between Proxmox receiving an action and the server recording its UPID. */
 const SIM_LATENCY_MS = 100;
 /** How far Proxmox's clock is ahead of (positive) or behind (negative) Proximity's; NTP keeps it small, not zero. */
-const PVE_CLOCK_SKEW_MS = Number(process.env.CRASH_PVE_CLOCK_SKEW_MS ?? 0);
+const PVE_CLOCK_SKEW_MS = intFromEnv("CRASH_PVE_CLOCK_SKEW_MS", 0, -3_600_000, 3_600_000);
 
 let sim: Simulator;
 let database: TestDatabase;
@@ -46,7 +49,7 @@ beforeAll(async () => {
   console.log(`crash test seed ${SEED} (reproduce with CRASH_SEED=${SEED}); Proxmox clock skew ${PVE_CLOCK_SKEW_MS} ms`);
   // taskSpeed 0.35 makes lifecycle tasks last about 0.2–7 s, so kills land before, during and after them.
   sim = await startSimulator({
-    seed: SEED % 2 ** 32,
+    seed: SEED,
     nodes: 3,
     guests: 40,
     taskSpeed: 0.35,
@@ -126,9 +129,9 @@ describe("kill -9 with operations in flight", () => {
  * wait until every operation ended, then compare everything with the simulator's truth.
  */
 async function crashRound(i: number): Promise<RoundReport> {
-  const round = await prepareRound();
-  const ids = await Promise.all(round.submitted.map((s) => submit(s.crashKind.request(CLUSTER_ID, s.before))));
-  round.submitted.forEach((s, k) => (s.id = ids[k]!));
+  const plan = await planRound();
+  const ids = await Promise.all(plan.targets.map((t) => submit(t.crashKind.request(CLUSTER_ID, t.before))));
+  const round: Round = { ...plan, submitted: plan.targets.map((t, k) => ({ ...t, id: ids[k]! })) };
 
   const killDelayMs = killDelay();
   await sleep(killDelayMs);
@@ -174,24 +177,23 @@ function killDelay(): number {
   return rng() < 1 / 3 ? Math.floor(rng() * EARLY_KILL_MS) : Math.floor(rng() * MAX_KILL_DELAY_MS);
 }
 
+type Plan = Omit<Round, "submitted"> & { targets: Omit<Round["submitted"][number], "id">[] };
+
 /** Picks distinct guests for random kinds, once the server's view of them matches the simulator's. */
-async function prepareRound(): Promise<Round> {
+async function planRound(): Promise<Plan> {
   const guests = sim.model.listGuests();
   const used = new Set<number>();
-  const submitted: Round["submitted"] = [];
+  const targets: Plan["targets"] = [];
   for (let n = 0; n < OPERATIONS_PER_ROUND; n++) {
-    const kinds = CRASH_KINDS.filter((k) => guests.some((g) => !used.has(g.vmid) && k.accepts(g)));
-    const crashKind = pick(rng, kinds);
-    const before = pick(
-      rng,
-      guests.filter((g) => !used.has(g.vmid) && crashKind.accepts(g)),
-    );
+    const free = guests.filter((g) => !used.has(g.vmid));
+    const crashKind = pick(rng, CRASH_KINDS.filter((k) => free.some((g) => k.accepts(g))));
+    const before = pick(rng, free.filter((g) => crashKind.accepts(g)));
     used.add(before.vmid);
-    submitted.push({ id: "", crashKind, before });
+    targets.push({ crashKind, before });
   }
-  await waitForServerView(submitted.map((s) => s.before));
+  await waitForServerView(targets.map((t) => t.before));
   return {
-    submitted,
+    targets,
     guestIdsBefore: new Set(guests.map((g) => g.vmid)),
     earlierUpids: new Set(proximityTasks().map((t) => t.upid)),
   };
@@ -243,22 +245,8 @@ async function waitUntilEnded(ids: string[], what: string): Promise<void> {
 }
 
 async function readRows(ids: string[]): Promise<Map<string, OperationRow>> {
-  const { rows } = await db.query<{
-    id: string;
-    kind: OperationRow["kind"];
-    vmid: number;
-    state: OperationRow["state"];
-    error: string;
-    upid: string | null;
-    started_at: Date | null;
-    finished_at: Date | null;
-  }>("SELECT id, kind, vmid, state, error, upid, started_at, finished_at FROM operations WHERE id = ANY($1::text[])", [ids]);
-  return new Map(
-    rows.map((r) => [
-      r.id,
-      { id: r.id, kind: r.kind, vmid: r.vmid, state: r.state, error: r.error, upid: r.upid, startedAt: r.started_at, finishedAt: r.finished_at },
-    ]),
-  );
+  const { rows } = await db.query<OperationRow>("SELECT id, kind, vmid, state, error, upid FROM operations WHERE id = ANY($1::text[])", [ids]);
+  return new Map(rows.map((r) => [r.id, r]));
 }
 
 async function checkRound(round: Round): Promise<string[]> {
@@ -315,4 +303,12 @@ function printSummary(reports: RoundReport[]): void {
     table(["outcome", "count"], countBy(reports.flatMap((r) => r.outcomes))),
   ];
   console.log(lines.join("\n"));
+}
+
+function intFromEnv(name: string, fallback: number, min: number, max: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === "") return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`${name}=${raw}: expected an integer in [${min}, ${max}]`);
+  return value;
 }

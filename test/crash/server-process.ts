@@ -23,7 +23,7 @@ export class ServerProcess {
   readonly url: string;
   #setupToken: Promise<string>;
   #gotSetupToken: (token: string) => void = () => undefined;
-  /** Every start, in order; an exit nobody asked for is a crash. */
+  /** Exits that kill() did not cause: the server crashed by itself. */
   readonly unexpectedExits: string[] = [];
   #child: Child | null = null;
   #killing = false;

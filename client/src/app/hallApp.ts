@@ -38,6 +38,8 @@ export interface HallAppOptions {
 }
 
 const LABEL_INTERVAL_MS = 150;
+/** Label text that changes in place (a host's CPU %) is refreshed at most this often. */
+const LABEL_CONTENT_INTERVAL_MS = 1500;
 const HOVER_INTERVAL_MS = 50;
 /** With only LED rhythms to show, this many frames a second is plenty (and leaves the CPU alone). */
 const LED_ONLY_FPS = 24;
@@ -83,6 +85,7 @@ export class HallApp {
   private lastFrame = 0;
   private lastRender = 0;
   private labelsDirty = true;
+  private labelsContentDirty = false;
   private invalidated = true;
 
   constructor(private readonly options: HallAppOptions) {
@@ -121,11 +124,19 @@ export class HallApp {
         this.hall.removeGlowing(removed);
         this.hall.addGlowing(added);
       },
+      onVisualChange: () => this.invalidate(),
     });
     estate.subscribe((changes) => {
-      this.labelsDirty = true;
-      if (changes.clusters.size > 0) this.signs.update(this.view.layout, estate);
-      if (this.panel.openKey && (changes.guests.has(this.panel.openKey) || changes.operations.size > 0 || changes.hosts.size > 0)) this.panel.refresh();
+      if (changes.structure) this.labelsDirty = true;
+      else if ([...changes.guests, ...changes.hosts].some((key) => this.labels.isShowing(key))) this.labelsContentDirty = true;
+      if (changes.clusters.size > 0) {
+        this.signs.update(this.view.layout, estate);
+        this.invalidate();
+      }
+      if (this.panel.openKey && (changes.guests.has(this.panel.openKey) || changes.operations.size > 0 || changes.hosts.size > 0)) {
+        this.panel.refresh();
+        this.invalidate();
+      }
     });
 
     this.controller = new FirstPersonController(this.camera, { obstacles: () => this.view.layout.obstacles, bounds: () => this.view.layout.bounds }, {
@@ -174,12 +185,14 @@ export class HallApp {
 
   /**
    * Advances one frame (movement, LED rhythms, hover picking, labels, panel easing) and renders it, but only when
-   * something can have changed: an idle hall draws nothing, and LED rhythms alone draw at a reduced rate.
-   * Returns whether a frame was drawn.
+   * something can have changed: an idle hall draws nothing, and LED rhythms alone draw at a reduced rate. Call it
+   * from requestAnimationFrame, not engine.runRenderLoop: an engine frame with nothing drawn still makes the
+   * browser composite the canvas, which costs a software-rendered GPU most of a core. Returns whether it drew.
    */
   frame(): boolean {
     const now = this.options.now();
     // Until every material has compiled, frames may be missing meshes: keep drawing until the scene is complete.
+    if (this.labelsContentDirty && now - this.lastLabels > LABEL_CONTENT_INTERVAL_MS) this.labelsDirty = true;
     const active =
       this.invalidated || this.labelsDirty || this.controller.isActive || this.panel.isAnimating || this.pendingHover !== null || !this.hall.scene.isReady();
     const ledsOnly = !active && this.view.hasAnimatedLeds && now - this.lastRender >= 1000 / LED_ONLY_FPS;
@@ -208,12 +221,16 @@ export class HallApp {
     if (this.labelsDirty && now - this.lastLabels > LABEL_INTERVAL_MS) {
       this.lastLabels = now;
       this.labelsDirty = false;
+      this.labelsContentDirty = false;
       const forward = this.camera.getDirection(Vector3.Forward());
       const focus = [this.selected, this.hovered].filter((k): k is string => k !== null);
       this.labels.update(this.camera.position, forward, focus);
     }
     this.panel.animate();
+    const engine = this.hall.scene.getEngine();
+    engine.beginFrame();
     this.hall.scene.render();
+    engine.endFrame();
     return true;
   }
 

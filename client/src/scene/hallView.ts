@@ -24,6 +24,8 @@ export interface HallViewEvents {
   onLayout?(layout: HallLayout): void;
   /** Rows were created or disposed: the glow layer must learn about their LED meshes. */
   onRowMeshes?(added: readonly Mesh[], removed: readonly Mesh[]): void;
+  /** Something visible changed (an LED, meter, cover, progress bar or the layout): a new frame is needed. */
+  onVisualChange?(): void;
 }
 
 /**
@@ -65,21 +67,16 @@ export class HallView {
       this.animated.get(row)?.clear();
     }
     for (const [key, row] of this.rowOfHost) {
-      if (rebuilt.has(row) || changes.hosts.has(key)) {
-        row.applyHost(key, this.hostLook(key));
-        touched.add(row);
-      }
+      if ((rebuilt.has(row) || changes.hosts.has(key)) && row.applyHost(key, this.hostLook(key))) touched.add(row);
     }
     for (const [key, row] of this.rowOfGuest) {
-      if (rebuilt.has(row) || changes.guests.has(key)) {
-        this.applyGuest(row, key);
-        touched.add(row);
-      }
+      if ((rebuilt.has(row) || changes.guests.has(key)) && this.applyGuest(row, key)) touched.add(row);
     }
     if (changes.operations.size > 0 || changes.guests.size > 0 || rebuilt.size > 0) {
       for (const row of this.updateProgress()) touched.add(row);
     }
     for (const row of touched) row.commit();
+    if (touched.size > 0 || changes.structure) this.events.onVisualChange?.();
   }
 
   /** Some LED pulses or blinks, so frames must keep coming even when nothing else moves. */
@@ -106,11 +103,10 @@ export class HallView {
     const touched = new Set<RowView>();
     for (const key of changed) {
       const row = this.rowOfGuest.get(key);
-      if (!row) continue;
-      this.applyGuest(row, key);
-      touched.add(row);
+      if (row && this.applyGuest(row, key)) touched.add(row);
     }
     for (const row of touched) row.commit();
+    if (touched.size > 0) this.events.onVisualChange?.();
   }
 
   /** Maps a picked caddy instance back to its guest. */
@@ -138,20 +134,20 @@ export class HallView {
     this.animated.clear();
   }
 
-  private applyGuest(row: RowView, key: string): void {
+  private applyGuest(row: RowView, key: string): boolean {
     const guest = this.estate.guests.get(key);
-    if (!guest) return;
+    if (!guest) return false;
     const look: GuestLook = {
       led: guestLedState(this.estate, key),
       type: guest.type,
       template: guest.template,
       highlighted: this.highlighted.has(key),
     };
-    row.applyGuest(key, look, this.now);
     let set = this.animated.get(row);
     if (!set) this.animated.set(row, (set = new Set()));
     if (isAnimated(look.led)) set.add(key);
     else set.delete(key);
+    return row.applyGuest(key, look, this.now);
   }
 
   private hostLook(key: string): HostLook {
@@ -223,8 +219,7 @@ export class HallView {
     }
     const touched = new Set<RowView>();
     for (const row of new Set([...this.progressRows, ...byRow.keys()])) {
-      row.setProgress(byRow.get(row) ?? []);
-      touched.add(row);
+      if (row.setProgress(byRow.get(row) ?? [])) touched.add(row);
     }
     this.progressRows.clear();
     for (const row of byRow.keys()) this.progressRows.add(row);

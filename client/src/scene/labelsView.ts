@@ -54,6 +54,7 @@ export class LabelsView {
   private layout: HallLayout | null = null;
   private guestPoints: Array<[string, { position: Point3; layout: GuestLayout }]> = [];
   private hostPoints: Array<[string, { position: Point3; layout: HostLayout }]> = [];
+  private readonly showing = new Set<string>();
 
   constructor(
     scene: Scene,
@@ -88,6 +89,8 @@ export class LabelsView {
       guestLabels.push({ content: guestLabel(guest, guestLedState(this.estate, key), this.theme), ...guestStrip(layout), yaw: yawFor(layout.facing), alpha });
     }
     this.guests.show(guestLabels.slice(0, GUEST_LABELS));
+    this.showing.clear();
+    for (const label of guestLabels.slice(0, GUEST_LABELS)) this.showing.add(label.content.id);
 
     const nearHosts = nearestInView(this.hostPoints, eye, forward, { maxDistance: HOST_NONE, limit: HOST_LABELS, minCos: 0.2 });
     const hostLabels: PlacedLabel[] = [];
@@ -100,6 +103,12 @@ export class LabelsView {
       hostLabels.push({ content, ...hostPlate(n.item.layout), yaw: yawFor(n.item.layout.facing), alpha: fadeWithDistance(n.distance, HOST_FULL, HOST_NONE) });
     }
     this.hosts.show(hostLabels);
+    for (const label of hostLabels) this.showing.add(label.content.id);
+  }
+
+  /** Whether a guest or host key currently carries a label (its changes then need a redraw). */
+  isShowing(key: string): boolean {
+    return this.showing.has(key);
   }
 
   dispose(): void {

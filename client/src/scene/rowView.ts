@@ -34,6 +34,12 @@ const LED = { width: 0.008, height: 0.016, depth: 0.003, inset: 0.013 } as const
 const POWER_LED = { u: -0.385, v: -0.012, size: 0.011 } as const;
 const METER = { u0: -0.362, step: 0.0198, v: -0.012, width: 0.016, height: 0.024 } as const;
 
+/** Load-meter segments lit for a host: none when dark, at least one for any measurable load. */
+function litSegments(look: HostLook): number {
+  if (look.offline || look.cpu <= 0.005) return 0;
+  return Math.max(1, Math.round(Math.min(1, look.cpu) * LOAD_SEGMENTS));
+}
+
 /** LED outline per state: a second cue besides colour and rhythm. */
 function ledShape(state: LedState): { sx: number; sy: number } {
   switch (state) {
@@ -69,6 +75,10 @@ export class RowView {
   private hostLayouts: HostLayout[] = [];
   private readonly hostIndex = new Map<string, number>();
   private readonly ledStates: LedState[] = [];
+  /** What each guest and host currently shows, so unchanged looks (most metric patches) cost nothing. */
+  private guestLooks: string[] = [];
+  private hostLooks: string[] = [];
+  private progressLook = "";
   private readonly offlineHosts = new Set<string>();
   private hatchesDirty = false;
   private readonly m = new Matrix();
@@ -169,6 +179,9 @@ export class RowView {
     });
 
     this.ledStates.length = guests.length;
+    this.guestLooks = guests.map(() => "");
+    this.hostLooks = hosts.map(() => "");
+    this.progressLook = "";
     this.leds.resize(guests.length + hosts.length * (1 + LOAD_SEGMENTS));
     guests.forEach((_, i) => {
       this.ledStates[i] = "offline";
@@ -181,19 +194,28 @@ export class RowView {
     this.progress.resize(0);
   }
 
-  applyGuest(key: string, look: GuestLook, timeSec: number): void {
+  /** Shows a guest's look; returns whether anything visible changed. */
+  applyGuest(key: string, look: GuestLook, timeSec: number): boolean {
     const i = this.guestIndex.get(key);
-    if (i === undefined) return;
+    if (i === undefined) return false;
+    const signature = `${look.led}|${look.type}|${look.template}|${look.highlighted}`;
+    if (this.guestLooks[i] === signature) return false;
+    this.guestLooks[i] = signature;
     this.ledStates[i] = look.led;
     this.writeGuestLed(i, look.led, timeSec);
     const tint = look.highlighted ? this.rgb.accent : look.type === "lxc" ? this.rgb.lxc : this.rgb.qemu;
     const k = look.highlighted ? 1.6 : look.template ? 1.6 : 4.2;
     this.caddies.setColor(i, Math.min(1.4, tint[0] * k), Math.min(1.4, tint[1] * k), Math.min(1.4, tint[2] * k));
+    return true;
   }
 
-  applyHost(key: string, look: HostLook): void {
+  /** Shows a host's look; returns whether anything visible changed. */
+  applyHost(key: string, look: HostLook): boolean {
     const i = this.hostIndex.get(key);
-    if (i === undefined) return;
+    if (i === undefined) return false;
+    const signature = `${look.offline}|${look.unknown}|${litSegments(look)}`;
+    if (this.hostLooks[i] === signature) return false;
+    this.hostLooks[i] = signature;
     this.writeHostLeds(i, look);
     const wasOffline = this.offlineHosts.has(key);
     if (look.offline !== wasOffline) {
@@ -203,6 +225,7 @@ export class RowView {
     }
     const shade = look.offline ? 0.45 : 1;
     this.chassis.setColor(i, shade, shade, shade);
+    return true;
   }
 
   /** Re-colours the LEDs whose brightness follows a rhythm. */
@@ -217,8 +240,11 @@ export class RowView {
   }
 
   /** Shows a progress bar along the bottom edge of each guest with an operation in flight. */
-  setProgress(entries: readonly ProgressEntry[]): void {
+  setProgress(entries: readonly ProgressEntry[]): boolean {
     const visible = entries.filter((e) => this.guestIndex.has(e.key));
+    const signature = visible.map((e) => `${e.key}:${Math.round(e.progress * 200)}:${e.failed}`).join(",");
+    if (signature === this.progressLook) return false;
+    this.progressLook = signature;
     this.progress.resize(visible.length * 2);
     visible.forEach((entry, n) => {
       const guest = this.guestLayouts[this.guestIndex.get(entry.key)!]!;
@@ -238,6 +264,7 @@ export class RowView {
       const k = this.theme.materials.ledIntensity;
       this.progress.setColor(2 * n + 1, r * k, g * k, b * k);
     });
+    return true;
   }
 
   commit(): void {
@@ -304,7 +331,7 @@ export class RowView {
     const pk = look.unknown ? 0.8 : intensity * 0.7;
     this.leds.setColor(base, powerRgb[0] * pk, powerRgb[1] * pk, powerRgb[2] * pk);
 
-    const lit = look.offline ? 0 : look.cpu > 0.005 ? Math.max(1, Math.round(Math.min(1, look.cpu) * LOAD_SEGMENTS)) : 0;
+    const lit = litSegments(look);
     for (let s = 0; s < LOAD_SEGMENTS; s++) {
       const p = at(METER.u0 + s * METER.step, METER.v);
       this.leds.setMatrix(base + 1 + s, placeMatrix(this.m, p.x, p.y, host.front.z, host.facing, METER.width, METER.height, LED.depth));
