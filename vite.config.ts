@@ -21,6 +21,8 @@ export default defineConfig({
       "/healthz": `http://127.0.0.1:${serverPort}`,
       "/matchmake": { target: `http://127.0.0.1:${serverPort}` },
       "/ws": { target: `ws://127.0.0.1:${serverPort}`, ws: true },
+      // Colyseus opens each room's WebSocket at /<processId>/<roomId>?sessionId=…; module URLs never match.
+      "^/[\\w-]+/[\\w-]+\\?": { target: `http://127.0.0.1:${serverPort}`, ws: true },
     },
   },
 });

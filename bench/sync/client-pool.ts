@@ -103,8 +103,11 @@ export class ClientPool {
     };
   }
 
-  /** Arms every client to watch for a change; resolves once armed, with a promise of every client having seen it. */
-  async watch(spec: Watch): Promise<{ seen: Promise<Seen> }> {
+  /**
+   * Arms every client to watch for a change; resolves once armed, with a promise of every client
+   * having seen it, and `giveUp`, which settles that promise with what was seen so far.
+   */
+  async watch(spec: Watch): Promise<{ seen: Promise<Seen>; giveUp(): void }> {
     const seen = this.workers.map((w) => w.expect("seen", `seen:${spec.id}`));
     await Promise.all(this.workers.map((w) => w.request({ type: "watch", watch: spec }, "armed")));
     const all = Promise.all(seen).then((parts) => ({
@@ -115,7 +118,7 @@ export class ClientPool {
     }));
     // Marked handled here: a worker failing before the caller awaits must not crash the process.
     all.catch(() => undefined);
-    return { seen: all };
+    return { seen: all, giveUp: () => this.workers.forEach((w) => w.thread.postMessage({ type: "unwatch", id: spec.id } satisfies ToWorker)) };
   }
 
   /** The next sync cycle the first client sees. */
@@ -132,6 +135,8 @@ export class ClientPool {
       patches: a.patches + b.patches,
       otherBytes: a.otherBytes + b.otherBytes,
       drops: mergeCounts(a.drops, b.drops),
+      staleConnectionRetries: a.staleConnectionRetries + b.staleConnectionRetries,
+      joinRetries: mergeCounts(a.joinRetries, b.joinRetries),
     }));
     return { patches: logs[0]!.log.patches, totals };
   }

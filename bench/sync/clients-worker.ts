@@ -7,7 +7,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import type { Room } from "@colyseus/sdk";
 import type { WorldState as WorldStateType } from "../../shared/src/schema/world.ts";
 import { nowMs } from "./stats.ts";
-import type { ClientTotals, FromWorker, JoinResult, ToWorker, Watch, WorkerSetup } from "./worker-protocol.ts";
+import type { ClientTotals, FromWorker, JoinResult, PatchRecord, ToWorker, Watch, WorkerSetup } from "./worker-protocol.ts";
 
 const port = parentPort!;
 // The SDK reports reconnections on the console: keep them off stdout, where the report goes.
@@ -22,7 +22,7 @@ interface Tally {
   patches: number;
   otherBytes: number;
   lastPatchAt: number;
-  log: { at: number; bytes: number }[] | null;
+  log: PatchRecord[] | null;
 }
 
 const PROTOCOL_CODE_MASK = 0x1f;
@@ -53,9 +53,31 @@ function countMessage(tally: Tally, data: unknown): void {
     tally.patchBytes += size;
     tally.patches++;
     tally.lastPatchAt = at;
-    tally.log?.push({ at, bytes: size });
+    tally.log?.push({ at, bytes: size, lastSyncAt: 0 });
   } else tally.otherBytes += size;
 }
+
+// Node's fetch reuses a kept-alive connection even when the server has just closed it for being
+// idle (late, when its event loop was busy); the request then fails with "other side closed" or
+// ECONNRESET before the server read it. Browsers retry such a request; so does this harness
+// (counted), and it keeps the cause of any other failure, which the SDK drops.
+const CLOSED_CONNECTION = new Set(["UND_ERR_SOCKET", "ECONNRESET"]);
+let lastFetchFailure = "";
+let staleConnectionRetries = 0;
+const baseFetch = globalThis.fetch;
+globalThis.fetch = async (input, init) => {
+  try {
+    return await baseFetch(input, init);
+  } catch (error) {
+    const cause = (error as { cause?: { code?: string } }).cause;
+    if (!CLOSED_CONNECTION.has(cause?.code ?? "")) {
+      lastFetchFailure = describe(error);
+      throw error;
+    }
+    staleConnectionRetries++;
+    return baseFetch(input, init);
+  }
+};
 
 const { Client, Protocol } = await import("@colyseus/sdk");
 const { WorldState } = await import("../../shared/src/schema/world.ts");
@@ -75,6 +97,9 @@ interface Member {
 }
 
 const JOIN_TIMEOUT_MS = 120_000;
+const JOIN_ATTEMPTS = 3;
+const JOIN_RETRY_DELAY_MS = 500;
+const joinRetries = new Map<string, number>();
 const members: Member[] = [];
 let leaving = false;
 const drops = new Map<string, number>();
@@ -88,6 +113,8 @@ function guestCount(state: WorldStateType | undefined): number {
 
 function onState(member: Member, state: WorldStateType): void {
   const cluster = state.clusters.get(setup.clusterId);
+  const logged = member.tally.log?.at(-1);
+  if (logged && cluster) logged.lastSyncAt = cluster.lastSyncAt;
   if (member.reportsSyncs && cluster && cluster.lastSyncAt !== member.lastSyncAt) {
     member.lastSyncAt = cluster.lastSyncAt;
     post({ type: "sync", at: nowMs(), lastSyncAt: cluster.lastSyncAt });
@@ -100,9 +127,16 @@ function onState(member: Member, state: WorldStateType): void {
   member.arrivedAt = member.tally.lastPatchAt;
   if (watch.lastSyncAt === 0) watch.lastSyncAt = cluster!.lastSyncAt;
   if (--watch.pending > 0) return;
+  reportWatch();
+}
+
+/** Posts what the watch saw so far and ends it. */
+function reportWatch(): void {
+  if (!watch) return;
+  const seen = (m: Member) => m.seenAt ?? Number.NaN;
   post({
     type: "seen",
-    seen: { id: spec.id, seenAt: members.map((m) => m.seenAt!), arrivedAt: members.map((m) => m.arrivedAt), lastSyncAt: watch.lastSyncAt },
+    seen: { id: watch.spec.id, seenAt: members.map(seen), arrivedAt: members.map((m) => (m.seenAt === null ? Number.NaN : m.arrivedAt)), lastSyncAt: watch.lastSyncAt },
   });
   watch = null;
 }
@@ -126,11 +160,28 @@ function until(room: WorldRoom, predicate: (state: WorldStateType | undefined) =
   });
 }
 
+/**
+ * joinOrCreate, tried again (counted, with the reason) when it fails: a user whose join fails
+ * tries again, and one refused join should not end the whole run. The last failure is thrown.
+ */
+async function joinRoom(): Promise<WorldRoom> {
+  for (let attempt = 1; ; attempt++) {
+    const client = new Client(setup.wsUrl);
+    if (setup.token) client.auth.token = setup.token;
+    try {
+      return (await client.joinOrCreate(ROOM_NAME, {}, WorldState)) as WorldRoom;
+    } catch (error) {
+      if (attempt >= JOIN_ATTEMPTS) throw error;
+      const reason = describe(error);
+      joinRetries.set(reason, (joinRetries.get(reason) ?? 0) + 1);
+      await new Promise((resolve) => setTimeout(resolve, JOIN_RETRY_DELAY_MS));
+    }
+  }
+}
+
 async function joinOne(): Promise<{ ms: number; bytes: number }> {
-  const client = new Client(setup.wsUrl);
-  if (setup.token) client.auth.token = setup.token;
   const started = nowMs();
-  const room = (await client.joinOrCreate(ROOM_NAME, {}, WorldState)) as WorldRoom;
+  const room = await joinRoom();
   const socket = (room.connection.transport as unknown as { ws: object }).ws;
   const tally = tallies.get(socket);
   if (!tally) throw new Error("the SDK did not open its socket through the counting WebSocket");
@@ -186,6 +237,8 @@ function totals(): ClientTotals {
     patches: sum((t) => t.patches),
     otherBytes: sum((t) => t.otherBytes),
     drops: Object.fromEntries(drops),
+    staleConnectionRetries,
+    joinRetries: Object.fromEntries(joinRetries),
   };
 }
 
@@ -194,7 +247,21 @@ async function leaveAll(): Promise<void> {
   await Promise.all(members.map((m) => m.room.leave(true).catch(() => undefined)));
 }
 
+/** The error and its causes ("fetch failed" alone names no reason). */
+function describe(error: unknown): string {
+  const parts: string[] = [];
+  for (let e: unknown = error; e !== undefined && parts.length < 5; e = (e as { cause?: unknown }).cause) {
+    parts.push(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
+    if (!(e instanceof Error)) break;
+  }
+  return parts.join(" ← ");
+}
+
 port.on("message", (message: ToWorker) => {
+  if (message.type === "unwatch") {
+    if (watch?.spec.id === message.id) reportWatch();
+    return;
+  }
   const run = async (): Promise<FromWorker> => {
     switch (message.type) {
       case "join":
@@ -209,7 +276,10 @@ port.on("message", (message: ToWorker) => {
         return { type: "left" };
     }
   };
-  run().then(post, (error: unknown) => post({ type: "error", message: error instanceof Error ? error.message : String(error) }));
+  run().then(post, (error: unknown) => {
+    const fetchCause = lastFetchFailure && describe(error).includes("fetch failed") ? ` (request: ${lastFetchFailure})` : "";
+    post({ type: "error", message: `${describe(error)}${fetchCause}` });
+  });
 });
 
 post({ type: "ready" });

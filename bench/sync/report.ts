@@ -1,5 +1,5 @@
 import type { EncodeCost } from "./encode-probe.ts";
-import type { ScenarioResult } from "./scenario.ts";
+import { CHANGE_TIMEOUT_MS, type ScenarioResult } from "./scenario.ts";
 import { percentile, spread } from "./stats.ts";
 
 const MB = 1024 * 1024;
@@ -28,9 +28,9 @@ const trio = (values: number[]) => {
 };
 const pair = (values: number[], format: (v: number) => string) => `${format(percentile(values, 0.5))} / ${format(Math.max(...values))}`;
 
-function dropSummary(drops: Record<string, number>): string {
-  const entries = Object.entries(drops);
-  return entries.length ? entries.map(([code, n]) => `${n}× ${code}`).join(", ") : "0";
+function countSummary(counts: Record<string, number>): string {
+  const entries = Object.entries(counts);
+  return entries.length ? entries.map(([what, n]) => `${n}× ${what.length > 60 ? `${what.slice(0, 59)}…` : what}`).join(", ") : "0";
 }
 
 export function scenarioLabel(r: ScenarioResult): string {
@@ -73,13 +73,19 @@ export function resultTable(results: ScenarioResult[]): string {
     ["change → patch on the wire: p50 / p99 / max", (r) => trio(r.changes.map((c) => c.onWireMs))],
     ["change → first client shows it: p50 / p99 / max", (r) => trio(r.changes.map((c) => c.firstClientMs))],
     ["change → EVERY client shows it: p50 / p99 / max", (r) => trio(r.changes.map((c) => c.everyClientMs))],
-    ["Proxmox calls per sync cycle", (r) => Object.values(r.proxmoxCallsPerCycle).reduce((a, b) => a + b, 0).toFixed(2)],
+    [`changes not on every client after ${CHANGE_TIMEOUT_MS / 1000} s (counted as ${CHANGE_TIMEOUT_MS / 1000} s)`, (r) => {
+      const missed = r.changes.filter((c) => c.missedBy > 0);
+      return missed.length ? `${missed.length} (up to ${Math.max(...missed.map((c) => c.missedBy))} clients)` : "0";
+    }],
+    ["Proxmox calls per sync cycle", (r) => `${r.callsCountedCleanly ? "" : "≈ "}${Object.values(r.proxmoxCallsPerCycle).reduce((a, b) => a + b, 0).toFixed(2)}`],
     ...routes.map((route): [string, (r: ScenarioResult) => string] => [`  ${route}`, (r) => (r.proxmoxCallsPerCycle[route] ?? 0).toFixed(2)]),
     ["sync cycles measured", (r) => String(r.measuredCycles)],
     ["server RSS after joins / end / peak", (r) => `${mib(r.rssAfterJoinBytes)} / ${mib(r.rssEndBytes)} / ${mib(r.peakRssBytes)}`],
     ["server heap used at end", (r) => mib(r.heapUsedBytes)],
     ["server CPU while measuring (% of one core)", (r) => `${r.serverCpuPercent.toFixed(0)} %`],
-    ["client connection drops / server warnings", (r) => `${dropSummary(r.clientTotals.drops)} / ${r.warnings.length}`],
+    ["client connection drops / server warnings", (r) => `${countSummary(r.clientTotals.drops)} / ${r.warnings.length}`],
+    ["joins failed and tried again", (r) => countSummary(r.clientTotals.joinRetries)],
+    ["join requests resent (kept-alive connection closed)", (r) => String(r.clientTotals.staleConnectionRetries)],
   ];
   return table(["", ...results.map(scenarioLabel)], rows.map(([name, cell]) => [name, ...results.map(cell)]));
 }

@@ -35,15 +35,3 @@ export function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
   };
 }
-
-/** Splits time-stamped samples into bursts: a new burst starts after a silence longer than gapMs. */
-export function bursts<T extends { at: number }>(samples: readonly T[], gapMs: number): T[][] {
-  const groups: T[][] = [];
-  let last = Number.NEGATIVE_INFINITY;
-  for (const s of [...samples].sort((a, b) => a.at - b.at)) {
-    if (s.at - last > gapMs || groups.length === 0) groups.push([]);
-    groups.at(-1)!.push(s);
-    last = s.at;
-  }
-  return groups;
-}

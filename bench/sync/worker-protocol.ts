@@ -23,6 +23,8 @@ export interface Watch {
 export type ToWorker =
   | { type: "join"; count: number; concurrency: number }
   | { type: "watch"; watch: Watch }
+  /** Stop waiting for a change: clients that have not shown it are reported with NaN. */
+  | { type: "unwatch"; id: number }
   | { type: "log" }
   | { type: "leave" };
 
@@ -35,7 +37,7 @@ export interface JoinResult {
 
 export interface Seen {
   id: number;
-  /** When each client had the change in its state (epoch ms, sub-ms). */
+  /** When each client had the change in its state (epoch ms, sub-ms); NaN if it had not when the wait ended. */
   seenAt: number[];
   /** When the patch that carried it reached each client's socket, before decoding. */
   arrivedAt: number[];
@@ -51,11 +53,23 @@ export interface ClientTotals {
   otherBytes: number;
   /** Connections that dropped or were closed during the run, by close code and reason. */
   drops: Record<string, number>;
+  /** Matchmaking requests sent again after Node's fetch reused a kept-alive connection the server was closing. */
+  staleConnectionRetries: number;
+  /** Joins that failed and were tried again, by reason. */
+  joinRetries: Record<string, number>;
+}
+
+/** One ROOM_STATE_PATCH the first client received. */
+export interface PatchRecord {
+  at: number;
+  bytes: number;
+  /** The cluster's lastSyncAt once the patch was applied: which sync cycle it belongs to. */
+  lastSyncAt: number;
 }
 
 export interface WorkerLog {
-  /** First client: arrival time and size of every ROOM_STATE_PATCH. */
-  patches: { at: number; bytes: number }[];
+  /** First client: every ROOM_STATE_PATCH it received. */
+  patches: PatchRecord[];
   totals: ClientTotals;
 }
 

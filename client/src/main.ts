@@ -82,6 +82,7 @@ async function boot(): Promise<void> {
   let runner: CommandRunner;
   let app: HallApp;
   let list: GuestList;
+  let lastHovered: string | null = null;
 
   const deck = new CommandDeck(
     overlay,
@@ -120,6 +121,8 @@ async function boot(): Promise<void> {
     now,
     onAction: (key, command) => void runner.run(key, command),
     onHover: (key, x, y) => {
+      if (key !== null && key !== lastHovered) sounds.hover();
+      lastHovered = key;
       const guest = key ? estate.guests.get(key) : undefined;
       deck.setHoverTag(guest && !document.pointerLockElement ? `${guest.name} · ${guest.vmid}` : null, x, y);
       deck.setCrosshair(document.pointerLockElement !== null, key !== null);
@@ -204,7 +207,6 @@ async function boot(): Promise<void> {
     guestKeys: () => [...estate.guests.keys()],
   });
 
-  (window as unknown as { __dbg: unknown }).__dbg = app;
   const tick = () => {
     requestAnimationFrame(tick);
     estate.flush();
@@ -247,6 +249,7 @@ async function boot(): Promise<void> {
     onState: (state, detail) => {
       connection = state;
       deck.setConnection(state, detail);
+      app.setStale(state === "reconnecting" || state === "offline");
       if (state === "signed-out") {
         sessions.clear();
         session = null;

@@ -62,8 +62,18 @@ export async function openHall(browser: Browser, httpUrl: string, user: { name: 
   await page.type("[data-testid=signin-user]", user.name);
   await page.type("[data-testid=signin-password]", user.password);
   await page.keyboard.press("Enter");
-  await page.waitForFunction(() => window.__proximity?.ready === true, { timeout: 60_000 });
+  await page.waitForFunction(() => window.__proximity?.ready === true, { timeout: 120_000 });
   return { page, foreignRequests, errors, close: () => page.close() };
+}
+
+/** Types a query into the HUD search box (replacing what is there) and picks the first match with Enter. */
+export async function searchFor(page: Page, query: string): Promise<void> {
+  await page.click("[data-testid=search]");
+  await page.keyboard.down("Control");
+  await page.keyboard.press("KeyA");
+  await page.keyboard.up("Control");
+  await page.keyboard.type(query);
+  await page.keyboard.press("Enter");
 }
 
 /** Luminance variance of the WebGL canvas: a blank or single-colour frame is close to 0. */

@@ -5,7 +5,7 @@ import { guestKey } from "../../shared/src/protocol.ts";
 import { ledColor } from "../../client/src/scene/ledColors.ts";
 import { commandDeck } from "../../client/src/theme.ts";
 import { startProximity, TEST_PASSWORD, type TestProximity } from "../support/proximity.ts";
-import { canvasVariance, eventually, launchChromium, openHall, screenshot, type HallPage } from "./chromium.ts";
+import { canvasVariance, eventually, launchChromium, openHall, screenshot, searchFor, type HallPage } from "./chromium.ts";
 
 /**
  * The client end to end: the built client served by the real server, fed by the simulator through Postgres and the
@@ -20,7 +20,8 @@ describe("the data hall in a browser", () => {
   let target: { key: string; vmid: number; name: string };
 
   beforeAll(async () => {
-    proximity = await startProximity();
+    // A few racks' worth of hosts so the hall (and the README screenshot) looks like a hall.
+    proximity = await startProximity({ simulator: { nodes: 10, guests: 180 } });
     const a = await launchChromium();
     const b = await launchChromium(800, 500);
     closers.push(a.close, b.close);
@@ -31,7 +32,7 @@ describe("the data hall in a browser", () => {
     const running = proximity.sim.model.listGuests().find((g) => g.status === "running" && !g.template && !g.lock);
     if (!running) throw new Error("the simulator has no running guest to stop");
     target = { key: guestKey(proximity.clusterId, running.vmid), vmid: running.vmid, name: running.name };
-  }, 120_000);
+  }, 240_000);
 
   afterAll(async () => {
     for (const close of closers) await close().catch(() => undefined);
@@ -40,16 +41,7 @@ describe("the data hall in a browser", () => {
 
   it("renders a lit, non-blank hall from the live room state, fetching nothing from the network", async () => {
     const { page } = operator;
-    for (const h of [operator, observer]) await h.page.evaluate(() => { (window as any).__frames = 0; (window as any).__dbg.hall.scene.onAfterRenderObservable.add(() => (window as any).__frames++); });
-    const t1 = Date.now();
-    await new Promise((r) => setTimeout(r, 5000));
-    for (const h of [operator, observer]) console.log("FRAMES", await h.page.evaluate(() => (window as any).__frames), Date.now() - t1, await h.page.evaluate(() => JSON.stringify({ ready: (window as any).__dbg.hall.scene.isReady(), anim: (window as any).__dbg.view.hasAnimatedLeds, active: (window as any).__dbg.controller.isActive })));
-    let t2 = Date.now();
     const count = await page.evaluate(() => window.__proximity!.guestCount);
-    console.log("T count", Date.now() - t2); t2 = Date.now();
-    await canvasVariance(page); console.log("T variance", Date.now() - t2); t2 = Date.now();
-    await screenshot(page, "x"); console.log("T shot", Date.now() - t2); t2 = Date.now();
-    await page.evaluate(() => 1); console.log("T eval", Date.now() - t2); t2 = Date.now();
     expect(count).toBe(proximity.sim.model.listGuests().length);
     expect(await canvasVariance(page)).toBeGreaterThan(60);
     expect(await page.evaluate(() => window.__proximity!.drawCalls())).toBeLessThan(150);
@@ -58,51 +50,41 @@ describe("the data hall in a browser", () => {
     copyFileSync(hall, "docs/screenshots/hall.png");
     expect(operator.foreignRequests).toEqual([]);
     expect(operator.errors).toEqual([]);
-  }, 60_000);
+  }, 90_000);
 
   it("finds a running guest by VMID, glides to it, and opens its panel when it is clicked", async () => {
     const { page } = operator;
-    await page.click("[data-testid=search]");
-    await page.keyboard.type(String(target.vmid));
-    await page.keyboard.press("Enter");
-    await page.waitForFunction((key) => window.__proximity!.openPanelKey === key, { timeout: 15_000 }, target.key);
+    await searchFor(page, String(target.vmid));
+    // Software WebGL on a shared CI machine can take seconds per frame: the waits are generous, not the glide.
+    await page.waitForFunction((key) => window.__proximity!.openPanelKey === key, { timeout: 60_000 }, target.key);
     // Close the panel, then select the guest by clicking its drive caddy in the scene.
     await page.keyboard.press("Escape");
-    await page.waitForFunction(() => window.__proximity!.openPanelKey === null, { timeout: 5_000 });
+    await page.waitForFunction(() => window.__proximity!.openPanelKey === null, { timeout: 30_000 });
     const at = await page.evaluate((key) => window.__proximity!.screenPositionOf(key), target.key);
     expect(at).not.toBeNull();
     await page.mouse.click(at!.x, at!.y);
-    await page.waitForFunction((key) => window.__proximity!.openPanelKey === key, { timeout: 10_000 }, target.key);
+    await page.waitForFunction((key) => window.__proximity!.openPanelKey === key, { timeout: 60_000 }, target.key);
     expect(await page.evaluate(() => window.__proximity!.selectedKey)).toBe(target.key);
     expect(await page.evaluate((key) => window.__proximity!.ledStateOf(key), target.key)).toBe("running");
     await screenshot(page, "guest-panel");
-  }, 60_000);
+  }, 180_000);
 
   it("stops the guest after confirmation: the simulator reports it stopped and its LED changes in both browsers", async () => {
     const { page } = operator;
-    const t0 = Date.now(); const step = (n: string) => console.log("STEP", n, Date.now() - t0);
     const green = ledColor("running", 0, commandDeck);
     const before = await observer.page.evaluate((key) => window.__proximity!.ledColorOf(key), target.key);
     expect(before!.slice(0, 3).map((v) => Math.round(v * 1000))).toEqual(green.map((v) => Math.round(v * 1000)));
 
     const button = await page.evaluate(() => window.__proximity!.panelActionPosition("guest.stop"));
     expect(button).not.toBeNull();
-    step("button " + JSON.stringify(button));
     await page.mouse.click(button!.x, button!.y);
-    await page.waitForSelector("dialog[open]", { timeout: 5_000 });
-    step("dialog");
+    await page.waitForSelector("dialog[open]", { timeout: 30_000 });
     expect(await page.$eval("dialog[open]", (d) => d.textContent)).toContain(target.name);
-    step("text");
-    await screenshot(page, "confirm-stop");
-    step("shot");
     await page.click("[data-testid=confirm-accept]");
-    step("accepted");
 
     await eventually(() => proximity.sim.model.getGuest(target.vmid)?.status === "stopped", `VM ${target.vmid} to stop in the simulator`);
-    step("sim stopped");
     for (const hall of [operator, observer]) {
-      step("wait page");
-      await hall.page.waitForFunction((key) => window.__proximity!.ledStateOf(key) === "stopped", { timeout: 20_000 }, target.key);
+      await hall.page.waitForFunction((key) => window.__proximity!.ledStateOf(key) === "stopped", { timeout: 60_000 }, target.key);
     }
     const dim = ledColor("stopped", 0, commandDeck).map((v) => Math.round(v * 1000));
     for (const hall of [operator, observer]) {
@@ -113,5 +95,19 @@ describe("the data hall in a browser", () => {
     await screenshot(observer.page, "observer-sees-stop");
     expect(operator.errors).toEqual([]);
     expect(observer.errors).toEqual([]);
-  }, 90_000);
+  }, 180_000);
+
+  it("shows an unreachable host dark and covered, and its guests' LEDs off", async () => {
+    const { page } = operator;
+    const node = proximity.sim.model.listNodes().find((n) => n.name !== proximity.sim.model.getGuest(target.vmid)?.node)!;
+    const onNode = proximity.sim.model.listGuests().find((g) => g.node === node.name)!;
+    const key = guestKey(proximity.clusterId, onNode.vmid);
+    proximity.sim.model.setNodeOnline(node.name, false);
+    await page.waitForFunction((k) => window.__proximity!.ledStateOf(k) === "offline", { timeout: 60_000 }, key);
+    expect((await page.evaluate((k) => window.__proximity!.ledColorOf(k), key))!.slice(0, 3)).toEqual([0, 0, 0]);
+    await searchFor(page, String(onNode.vmid));
+    await page.waitForFunction((k) => window.__proximity!.openPanelKey === k, { timeout: 60_000 }, key);
+    expect(await page.evaluate(() => document.querySelector("[data-testid=connection]")?.textContent)).toContain("Live");
+    await screenshot(page, "host-offline");
+  }, 180_000);
 });

@@ -87,11 +87,15 @@ export class HallApp {
   private labelsDirty = true;
   private labelsContentDirty = false;
   private invalidated = true;
+  private readonly baseExposure: number;
+  private readonly baseContrast: number;
 
   constructor(private readonly options: HallAppOptions) {
     const { engine, estate, theme } = options;
     this.hall = createHallScene(engine, theme, { canPaint: true, glow: true });
     const scene = this.hall.scene;
+    this.baseExposure = scene.imageProcessingConfiguration.exposure;
+    this.baseContrast = scene.imageProcessingConfiguration.contrast;
     this.instrumentation = new SceneInstrumentation(scene);
     this.instrumentation.captureFrameTime = true;
 
@@ -106,7 +110,7 @@ export class HallApp {
     this.labels = new LabelsView(scene, estate, theme);
     this.marker = new SelectionMarker(this.hall.assets);
     this.hall.addGlowing([this.marker.mesh]);
-    this.view = new HallView(scene, this.hall.assets, theme, estate, {
+    this.view = new HallView(this.hall.assets, theme, estate, {
       onLayout: (layout) => {
         this.room.update(layout);
         this.signs.update(layout, estate);
@@ -171,6 +175,14 @@ export class HallApp {
 
   get hoveredKey(): string | null {
     return this.hovered;
+  }
+
+  /** Dims the hall while the connection is down: what you see may be out of date. */
+  setStale(stale: boolean): void {
+    const ip = this.hall.scene.imageProcessingConfiguration;
+    ip.exposure = this.baseExposure * (stale ? 0.5 : 1);
+    ip.contrast = stale ? 0.9 : this.baseContrast;
+    this.invalidate();
   }
 
   /** Every mesh in view has its shaders compiled: what is drawn is the whole hall. */

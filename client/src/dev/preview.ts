@@ -19,7 +19,7 @@ const engine = new Engine(canvas, true, { preserveDrawingBuffer: true, stencil: 
 const hall = createHallScene(engine, theme, { canPaint: true, glow: true });
 const estate = new Estate();
 const room = new RoomView(hall.scene, theme, true);
-const view = new HallView(hall.scene, hall.assets, theme, estate, {
+const view = new HallView(hall.assets, theme, estate, {
   onLayout: (layout) => room.update(layout),
   onRowMeshes: (added, removed) => {
     hall.removeGlowing(removed);

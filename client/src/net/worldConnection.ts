@@ -29,12 +29,20 @@ export interface WorldConnectionOptions {
 const SESSION_ENDED = 4401;
 const CONSENTED = 4000;
 
+/** Human words for the close codes a user may see (Colyseus CloseCode). */
+const CLOSE_REASONS: Record<number, string> = {
+  4001: "The server is restarting.",
+  4002: "The server closed the connection after an error.",
+  4003: "Reconnection failed.",
+  1006: "The connection was lost.",
+};
+
 function isAuthFailure(error: unknown): boolean {
   const code = (error as { code?: unknown })?.code;
   return code === 401 || code === 403 || code === SESSION_ENDED;
 }
 
-function describe(error: unknown): string {
+function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -81,10 +89,10 @@ export class WorldConnection {
     } catch (error) {
       if (this.stopped) return;
       if (isAuthFailure(error)) {
-        this.options.onState("signed-out", describe(error));
+        this.options.onState("signed-out", messageOf(error));
         return;
       }
-      this.scheduleRejoin(describe(error));
+      this.scheduleRejoin(messageOf(error));
       return;
     }
     if (this.stopped) {
@@ -103,7 +111,7 @@ export class WorldConnection {
         this.options.onState("signed-out", reason ?? "Your session has ended.");
         return;
       }
-      this.scheduleRejoin(reason || `Disconnected (code ${code}).`);
+      this.scheduleRejoin(reason || CLOSE_REASONS[code] || `Disconnected (code ${code}).`);
     });
     this.options.onRoom(room);
     this.options.onState("online", "Live");

@@ -22,7 +22,7 @@ describe("HallView under NullEngine", () => {
     scene = new Scene(engine);
     assets = createHallAssets(scene, commandDeck, false);
     estate = new Estate();
-    hall = new HallView(scene, assets, commandDeck, estate);
+    hall = new HallView(assets, commandDeck, estate);
   });
 
   afterEach(() => {
@@ -48,7 +48,6 @@ describe("HallView under NullEngine", () => {
     expect(hall.rowViews.length).toBe(2);
     const meshesBefore = scene.meshes.length;
 
-    fillSampleEstate(new Estate(), { clusters: 1, hostsPerCluster: 1, guestsPerHost: 1, hostsPerRack: 1 });
     const host = [...estate.hosts.values()][0]!;
     for (let i = 0; i < 50; i++) {
       estate.upsertGuest({ ...[...estate.guests.values()][0]!, key: guestKey(host.clusterId, 5000 + i), vmid: 5000 + i, node: host.node });

@@ -1,6 +1,5 @@
 import type { AbstractMesh } from "@babylonjs/core/Meshes/abstractMesh";
 import type { Mesh } from "@babylonjs/core/Meshes/mesh";
-import type { Scene } from "@babylonjs/core/scene";
 import { guestKey } from "../../../shared/src/protocol.ts";
 import { isActiveOperationState, type Estate, type EstateChanges } from "../model/estate.ts";
 import { guestLedState } from "../model/ledState.ts";
@@ -45,7 +44,6 @@ export class HallView {
   private now = 0;
 
   constructor(
-    private readonly scene: Scene,
     private readonly assets: HallAssets,
     private readonly theme: Theme,
     private readonly estate: Estate,
@@ -185,14 +183,19 @@ export class HallView {
     layout.rows.forEach((rowLayout, i) => {
       let row = this.rows[i];
       if (!row) {
-        row = new RowView(i, this.scene, this.assets, this.theme);
+        row = new RowView(i, this.assets, this.theme);
         this.rows[i] = row;
         added.push(...row.glowingMeshes);
       }
       const racks = rowLayout.rackIds.map((id) => layout.racks.get(id)!);
       const hosts = hostsByRow[i]!.sort((a, b) => (a.key < b.key ? -1 : 1));
       const guests = guestsByRow[i]!.sort((a, b) => (a.key < b.key ? -1 : 1));
-      const signature = JSON.stringify([rowLayout, racks, hosts, guests]);
+      // Positions follow from these fields, so equal signatures mean an identical row (and no rebuild).
+      const signature = [
+        `${rowLayout.z}|${rowLayout.facing}|${rowLayout.xEnd}|${rowLayout.spares}|${rowLayout.rackIds.join(",")}`,
+        hosts.map((h) => `${h.key}@${h.rackId}:${h.slot}:${h.bayRows}`).join(","),
+        guests.map((g) => `${g.key}@${g.hostKey}:${g.bay}`).join(","),
+      ].join("\n");
       if (signature !== this.signatures[i]) {
         row.build(rowLayout, racks, hosts, guests);
         this.signatures[i] = signature;

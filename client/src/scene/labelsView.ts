@@ -7,7 +7,7 @@ import { frontToWorldX, type GuestLayout, type HallLayout, type HostLayout } fro
 import { guestLabel, hostLabel } from "./labelPainters.ts";
 import { fadeWithDistance, nearestInView, type Point3 } from "./nearest.ts";
 
-const GUEST_LABELS = 64;
+const GUEST_LABELS = 48;
 const HOST_LABELS = 16;
 const GUEST_FULL = 1.4;
 const GUEST_NONE = 2.6;
@@ -15,8 +15,8 @@ const HOST_FULL = 2.6;
 const HOST_NONE = 4.5;
 const FACE_OFFSET = 0.0016;
 
-const GUEST_SLOT = { slotWidth: 320, slotHeight: 84 } as const;
-const HOST_SLOT = { slotWidth: 320, slotHeight: 160 } as const;
+const GUEST_SLOT = { slotWidth: 256, slotHeight: 68 } as const;
+const HOST_SLOT = { slotWidth: 288, slotHeight: 144 } as const;
 
 /**
  * Where the caddy's label strip is: after the LED, before the latch handle. The plane keeps the atlas slot's aspect

@@ -27,21 +27,24 @@ export function ledBrightness(state: LedState, timeSec: number, theme: Theme): n
   }
 }
 
+const hueCache = new WeakMap<Theme, Record<LedState, Rgb>>();
+
+/** A state's hue, parsed once per theme (this runs for every guest on every rebuild). */
 export function ledHue(state: LedState, theme: Theme): Rgb {
-  const c = theme.colors;
-  switch (state) {
-    case "running":
-      return hexToRgb(c.ok);
-    case "busy":
-      return hexToRgb(c.busy);
-    case "error":
-      return hexToRgb(c.error);
-    case "stopped":
-    case "unknown":
-      return hexToRgb(c.idle);
-    case "offline":
-      return [0, 0, 0];
+  let hues = hueCache.get(theme);
+  if (!hues) {
+    const c = theme.colors;
+    hues = {
+      running: hexToRgb(c.ok),
+      busy: hexToRgb(c.busy),
+      error: hexToRgb(c.error),
+      stopped: hexToRgb(c.idle),
+      unknown: hexToRgb(c.idle),
+      offline: [0, 0, 0],
+    };
+    hueCache.set(theme, hues);
   }
+  return hues[state];
 }
 
 /** The LED colour to write into the instance colour buffer (emissive, may exceed 1 to drive the glow). */

@@ -80,7 +80,7 @@ export class RowSigns {
   private endSign(row: RowLayout, cluster: ClusterRecord): Mesh {
     const t = this.theme;
     const offline = cluster.status === "offline";
-    const plane = this.texturedPlane(`row${row.index}-sign`, 0.95, 0.5, [760, 400], (ctx, w, h) => {
+    const plane = this.texturedPlane(`row${row.index}-sign`, 0.8, 0.42, [760, 400], (ctx, w, h) => {
       ctx.fillStyle = "rgba(12,16,24,0.94)";
       ctx.fillRect(0, 0, w, h);
       ctx.fillStyle = offline ? t.colors.error : t.colors.accent;
@@ -122,7 +122,7 @@ export class RowSigns {
       }
     });
     // At the row's entrance end, facing the corridor you come in from.
-    plane.position.set(row.xStart - 0.012, RACK.height - 0.55, row.z);
+    plane.position.set(row.xStart - 0.012, RACK.height - 0.4, row.z);
     plane.rotation.y = Math.PI / 2;
     plane.freezeWorldMatrix();
     return plane;

@@ -1,5 +1,4 @@
 import { Matrix } from "@babylonjs/core/Maths/math.vector";
-import type { Scene } from "@babylonjs/core/scene";
 import type { Mesh } from "@babylonjs/core/Meshes/mesh";
 import type { LedState } from "../model/ledState.ts";
 import { hexToRgb, type Theme } from "../theme.ts";
@@ -86,7 +85,6 @@ export class RowView {
 
   constructor(
     readonly index: number,
-    scene: Scene,
     assets: HallAssets,
     private readonly theme: Theme,
   ) {
@@ -117,7 +115,6 @@ export class RowView {
       lxc: hexToRgb(c.lxc),
       accent: hexToRgb(c.accent),
     };
-    void scene;
   }
 
   /** Meshes whose own material should feed the glow layer (per-instance LED colours). */
@@ -149,7 +146,7 @@ export class RowView {
     return this.hostIndex.has(key);
   }
 
-  /** Rebuilds every instance from the row's layout. Looks must be re-applied afterwards. */
+  /** Rebuilds every instance from the row's layout. Every guest's look must be applied afterwards. */
   build(row: RowLayout, racks: readonly RackLayout[], hosts: readonly HostLayout[], guests: readonly GuestLayout[]): void {
     this.racks.resize(racks.length + row.spares);
     racks.forEach((rack, i) => this.racks.setMatrix(i, placeMatrix(this.m, rack.x, 0, rack.z, rack.facing)));
@@ -183,10 +180,8 @@ export class RowView {
     this.hostLooks = hosts.map(() => "");
     this.progressLook = "";
     this.leds.resize(guests.length + hosts.length * (1 + LOAD_SEGMENTS));
-    guests.forEach((_, i) => {
-      this.ledStates[i] = "offline";
-      this.writeGuestLed(i, "offline", 0);
-    });
+    // Guest LEDs are written by the applyGuest calls that follow every build.
+    this.ledStates.fill("offline");
     hosts.forEach((_, i) => this.writeHostLeds(i, { offline: true, unknown: false, cpu: 0 }));
 
     this.offlineHosts.clear();
