@@ -6,79 +6,21 @@
 import { parentPort, workerData } from "node:worker_threads";
 import type { Room } from "@colyseus/sdk";
 import type { WorldState as WorldStateType } from "../../shared/src/schema/world.ts";
+import { describeError, fetchRetries, installRetryingFetch } from "./retrying-fetch.ts";
+import { installCountingWebSocket, tallyOf, tallyTotals } from "./socket-tally.ts";
 import { nowMs } from "./stats.ts";
 import type { ClientTotals, FromWorker, JoinResult, PatchRecord, ToWorker, Watch, WorkerSetup } from "./worker-protocol.ts";
 
 const port = parentPort!;
-// The SDK reports reconnections on the console: keep them off stdout, where the report goes.
-console.info = console.log = console.warn = (...args: unknown[]) => process.stderr.write(`[client worker] ${args.join(" ")}\n`);
 const setup = workerData as WorkerSetup;
 const post = (message: FromWorker) => port.postMessage(message);
+// The SDK reports reconnections on the console: keep them off stdout, where the report goes.
+console.info = console.log = console.warn = (...args: unknown[]) => process.stderr.write(`[client worker] ${args.join(" ")}\n`);
 
-/** What one socket received, by Colyseus message kind (the first byte's low 5 bits). */
-interface Tally {
-  fullStateBytes: number;
-  patchBytes: number;
-  patches: number;
-  otherBytes: number;
-  lastPatchAt: number;
-  log: PatchRecord[] | null;
-}
-
-const PROTOCOL_CODE_MASK = 0x1f;
+// Both must be in place before the SDK is first imported.
 const codes = { state: -1, patch: -1 };
-const tallies = new WeakMap<object, Tally>();
-
-// The SDK reads globalThis.WebSocket once, when it is first imported: count bytes by wrapping it
-// before that import. The listener is added before the SDK's own onmessage, so it sees each
-// message's arrival before the SDK decodes it.
-const BaseWebSocket = globalThis.WebSocket;
-class CountingWebSocket extends BaseWebSocket {
-  constructor(url: string | URL, init?: unknown) {
-    super(url, init as string[] | undefined);
-    const tally: Tally = { fullStateBytes: 0, patchBytes: 0, patches: 0, otherBytes: 0, lastPatchAt: 0, log: null };
-    tallies.set(this, tally);
-    this.addEventListener("message", (event: MessageEvent) => countMessage(tally, event.data));
-  }
-}
-globalThis.WebSocket = CountingWebSocket;
-
-function countMessage(tally: Tally, data: unknown): void {
-  const at = nowMs();
-  const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : null;
-  const size = bytes ? bytes.byteLength : Buffer.byteLength(String(data));
-  const code = bytes && size > 0 ? bytes[0]! & PROTOCOL_CODE_MASK : -1;
-  if (code === codes.state) tally.fullStateBytes += size;
-  else if (code === codes.patch) {
-    tally.patchBytes += size;
-    tally.patches++;
-    tally.lastPatchAt = at;
-    tally.log?.push({ at, bytes: size, lastSyncAt: 0 });
-  } else tally.otherBytes += size;
-}
-
-// Node's fetch reuses a kept-alive connection even when the server has just closed it for being
-// idle (late, when its event loop was busy); the request then fails with "other side closed" or
-// ECONNRESET before the server read it. Browsers retry such a request; so does this harness
-// (counted), and it keeps the cause of any other failure, which the SDK drops.
-const CLOSED_CONNECTION = new Set(["UND_ERR_SOCKET", "ECONNRESET"]);
-let lastFetchFailure = "";
-let staleConnectionRetries = 0;
-const baseFetch = globalThis.fetch;
-globalThis.fetch = async (input, init) => {
-  try {
-    return await baseFetch(input, init);
-  } catch (error) {
-    const cause = (error as { cause?: { code?: string } }).cause;
-    if (!CLOSED_CONNECTION.has(cause?.code ?? "")) {
-      lastFetchFailure = describe(error);
-      throw error;
-    }
-    staleConnectionRetries++;
-    return baseFetch(input, init);
-  }
-};
-
+installCountingWebSocket(codes);
+installRetryingFetch();
 const { Client, Protocol } = await import("@colyseus/sdk");
 const { WorldState } = await import("../../shared/src/schema/world.ts");
 const { ROOM_NAME } = await import("../../shared/src/protocol.ts");
@@ -89,21 +31,27 @@ type WorldRoom = Room<unknown, WorldStateType>;
 
 interface Member {
   room: WorldRoom;
-  tally: Tally;
   seenAt: number | null;
   arrivedAt: number;
-  reportsSyncs: boolean;
+  /** Only the first client of the worker that keeps the log: every patch and every sync it sees. */
+  log: PatchRecord[] | null;
+  patchesLogged: number;
   lastSyncAt: number;
 }
 
 const JOIN_TIMEOUT_MS = 120_000;
 const JOIN_ATTEMPTS = 3;
 const JOIN_RETRY_DELAY_MS = 500;
-const joinRetries = new Map<string, number>();
+
 const members: Member[] = [];
-let leaving = false;
+const joinRetries = new Map<string, number>();
 const drops = new Map<string, number>();
+let leaving = false;
 let watch: { spec: Watch; pending: number; lastSyncAt: number } | null = null;
+
+const count = (counts: Map<string, number>, key: string) => counts.set(key, (counts.get(key) ?? 0) + 1);
+/** The socket of the room's current connection (a reconnection opens a new one). */
+const tally = (room: WorldRoom) => tallyOf((room.connection.transport as unknown as { ws: object }).ws);
 
 function guestCount(state: WorldStateType | undefined): number {
   let n = 0;
@@ -113,31 +61,35 @@ function guestCount(state: WorldStateType | undefined): number {
 
 function onState(member: Member, state: WorldStateType): void {
   const cluster = state.clusters.get(setup.clusterId);
-  const logged = member.tally.log?.at(-1);
-  if (logged && cluster) logged.lastSyncAt = cluster.lastSyncAt;
-  if (member.reportsSyncs && cluster && cluster.lastSyncAt !== member.lastSyncAt) {
-    member.lastSyncAt = cluster.lastSyncAt;
-    post({ type: "sync", at: nowMs(), lastSyncAt: cluster.lastSyncAt });
-  }
+  if (member.log && cluster) logPatch(member, cluster.lastSyncAt);
   if (!watch || member.seenAt !== null) return;
   const { spec } = watch;
   const guest = cluster?.hosts.get(spec.node)?.guests.get(String(spec.vmid));
   if (!guest || guest[spec.field] !== spec.value) return;
   member.seenAt = nowMs();
-  member.arrivedAt = member.tally.lastPatchAt;
+  member.arrivedAt = tally(member.room).lastPatchAt;
   if (watch.lastSyncAt === 0) watch.lastSyncAt = cluster!.lastSyncAt;
-  if (--watch.pending > 0) return;
-  reportWatch();
+  if (--watch.pending === 0) reportWatch();
 }
 
-/** Posts what the watch saw so far and ends it. */
+function logPatch(member: Member, lastSyncAt: number): void {
+  const socket = tally(member.room);
+  if (socket.patches !== member.patchesLogged) {
+    member.patchesLogged = socket.patches;
+    member.log!.push({ at: socket.lastPatchAt, bytes: socket.lastPatchBytes, lastSyncAt });
+  }
+  if (lastSyncAt !== member.lastSyncAt) {
+    member.lastSyncAt = lastSyncAt;
+    post({ type: "sync", at: nowMs(), lastSyncAt });
+  }
+}
+
+/** Posts what the watch saw so far (NaN for clients that have not shown the change) and ends it. */
 function reportWatch(): void {
   if (!watch) return;
-  const seen = (m: Member) => m.seenAt ?? Number.NaN;
-  post({
-    type: "seen",
-    seen: { id: watch.spec.id, seenAt: members.map(seen), arrivedAt: members.map((m) => (m.seenAt === null ? Number.NaN : m.arrivedAt)), lastSyncAt: watch.lastSyncAt },
-  });
+  const seenAt = members.map((m) => m.seenAt ?? Number.NaN);
+  const arrivedAt = members.map((m) => (m.seenAt === null ? Number.NaN : m.arrivedAt));
+  post({ type: "seen", seen: { id: watch.spec.id, seenAt, arrivedAt, lastSyncAt: watch.lastSyncAt } });
   watch = null;
 }
 
@@ -172,8 +124,7 @@ async function joinRoom(): Promise<WorldRoom> {
       return (await client.joinOrCreate(ROOM_NAME, {}, WorldState)) as WorldRoom;
     } catch (error) {
       if (attempt >= JOIN_ATTEMPTS) throw error;
-      const reason = describe(error);
-      joinRetries.set(reason, (joinRetries.get(reason) ?? 0) + 1);
+      count(joinRetries, describeError(error));
       await new Promise((resolve) => setTimeout(resolve, JOIN_RETRY_DELAY_MS));
     }
   }
@@ -182,30 +133,24 @@ async function joinRoom(): Promise<WorldRoom> {
 async function joinOne(): Promise<{ ms: number; bytes: number }> {
   const started = nowMs();
   const room = await joinRoom();
-  const socket = (room.connection.transport as unknown as { ws: object }).ws;
-  const tally = tallies.get(socket);
-  if (!tally) throw new Error("the SDK did not open its socket through the counting WebSocket");
   const dropped = (code: number, reason?: string) => {
-    if (leaving) return;
-    const key = `${code}${reason ? ` ${reason}` : ""}`;
-    drops.set(key, (drops.get(key) ?? 0) + 1);
+    if (!leaving) count(drops, `${code}${reason ? ` ${reason}` : ""}`);
   };
   room.onDrop(dropped);
   room.onLeave(dropped);
   await until(room, (state) => guestCount(state) >= setup.expectedGuests, JOIN_TIMEOUT_MS);
   const ms = nowMs() - started;
-  const first = members.length === 0 && setup.keepLog;
-  if (first) tally.log = [];
-  const member: Member = { room, tally, seenAt: null, arrivedAt: 0, reportsSyncs: first, lastSyncAt: 0 };
+  const keepsLog = members.length === 0 && setup.keepLog;
+  const member: Member = { room, seenAt: null, arrivedAt: 0, log: keepsLog ? [] : null, patchesLogged: tally(room).patches, lastSyncAt: 0 };
   members.push(member);
   room.onStateChange((state) => onState(member, state));
-  return { ms, bytes: tally.fullStateBytes };
+  return { ms, bytes: tally(room).fullStateBytes };
 }
 
 /** Joins `count` clients, at most `concurrency` at a time. */
-async function join(count: number, concurrency: number): Promise<JoinResult> {
+async function join(total: number, concurrency: number): Promise<JoinResult> {
   const result: JoinResult = { joinMs: [], fullStateBytes: [] };
-  let left = count;
+  let left = total;
   const runner = async () => {
     while (left > 0) {
       left--;
@@ -214,7 +159,7 @@ async function join(count: number, concurrency: number): Promise<JoinResult> {
       result.fullStateBytes.push(joined.bytes);
     }
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, count) }, runner));
+  await Promise.all(Array.from({ length: Math.min(concurrency, total) }, runner));
   return result;
 }
 
@@ -229,15 +174,11 @@ function arm(spec: Watch): void {
 }
 
 function totals(): ClientTotals {
-  const sum = (pick: (t: Tally) => number) => members.reduce((n, m) => n + pick(m.tally), 0);
   return {
     clients: members.length,
-    fullStateBytes: sum((t) => t.fullStateBytes),
-    patchBytes: sum((t) => t.patchBytes),
-    patches: sum((t) => t.patches),
-    otherBytes: sum((t) => t.otherBytes),
+    ...tallyTotals(),
     drops: Object.fromEntries(drops),
-    staleConnectionRetries,
+    staleConnectionRetries: fetchRetries.closedConnection,
     joinRetries: Object.fromEntries(joinRetries),
   };
 }
@@ -245,16 +186,6 @@ function totals(): ClientTotals {
 async function leaveAll(): Promise<void> {
   leaving = true;
   await Promise.all(members.map((m) => m.room.leave(true).catch(() => undefined)));
-}
-
-/** The error and its causes ("fetch failed" alone names no reason). */
-function describe(error: unknown): string {
-  const parts: string[] = [];
-  for (let e: unknown = error; e !== undefined && parts.length < 5; e = (e as { cause?: unknown }).cause) {
-    parts.push(e instanceof Error ? `${e.name}: ${e.message}` : String(e));
-    if (!(e instanceof Error)) break;
-  }
-  return parts.join(" ← ");
 }
 
 port.on("message", (message: ToWorker) => {
@@ -270,15 +201,16 @@ port.on("message", (message: ToWorker) => {
         arm(message.watch);
         return { type: "armed", id: message.watch.id };
       case "log":
-        return { type: "log", log: { patches: members[0]?.tally.log ?? [], totals: totals() } };
+        return { type: "log", log: { patches: members[0]?.log ?? [], totals: totals() } };
       case "leave":
         await leaveAll();
         return { type: "left" };
     }
   };
   run().then(post, (error: unknown) => {
-    const fetchCause = lastFetchFailure && describe(error).includes("fetch failed") ? ` (request: ${lastFetchFailure})` : "";
-    post({ type: "error", message: `${describe(error)}${fetchCause}` });
+    const text = describeError(error);
+    const request = fetchRetries.lastFailure && text.includes("fetch failed") ? ` (request: ${fetchRetries.lastFailure})` : "";
+    post({ type: "error", message: `${text}${request}` });
   });
 });
 

@@ -1,3 +1,4 @@
+import { Camera } from "@babylonjs/core/Cameras/camera";
 import { FreeCamera } from "@babylonjs/core/Cameras/freeCamera";
 import type { AbstractEngine } from "@babylonjs/core/Engines/abstractEngine";
 import { SceneInstrumentation } from "@babylonjs/core/Instrumentation/sceneInstrumentation";
@@ -100,7 +101,7 @@ export class HallApp {
     this.instrumentation.captureFrameTime = true;
 
     this.camera = new FreeCamera("eye", new Vector3(0, EYE_HEIGHT, 0), scene);
-    this.camera.fov = 1.0;
+    this.fitFieldOfView();
     this.camera.minZ = 0.05;
     this.camera.maxZ = 150;
     scene.activeCamera = this.camera;
@@ -163,10 +164,20 @@ export class HallApp {
       options.onMouseLook(this.pointer.locked);
     });
     for (const type of ["pointermove", "pointerdown", "pointerup", "wheel"]) options.canvas.addEventListener(type, () => this.invalidate());
-    window.addEventListener("resize", () => this.invalidate());
+    window.addEventListener("resize", () => {
+      this.fitFieldOfView();
+      this.invalidate();
+    });
     window.addEventListener("keydown", (e) => {
       if (e.key === "Escape" && this.selected && !this.pointer.locked && !document.querySelector("dialog[open]")) this.select(null);
     });
+  }
+
+  /** Landscape keeps a vertical field of view; portrait (phones) keeps a horizontal one, so racks are not cropped. */
+  private fitFieldOfView(): void {
+    const portrait = this.options.canvas.clientHeight > this.options.canvas.clientWidth;
+    this.camera.fovMode = portrait ? Camera.FOVMODE_HORIZONTAL_FIXED : Camera.FOVMODE_VERTICAL_FIXED;
+    this.camera.fov = portrait ? 1.25 : 1.0;
   }
 
   get selectedKey(): string | null {

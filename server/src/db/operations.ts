@@ -158,3 +158,13 @@ export async function listActiveOperations(sql: Sql, clusterId: string): Promise
   );
   return rows.map(fromRow);
 }
+
+/** Which of these UPIDs other operations already recorded as theirs. */
+export async function upidsClaimedByOthers(sql: Sql, operationId: string, upids: string[]): Promise<Set<string>> {
+  if (upids.length === 0) return new Set();
+  const { rows } = await sql.query<{ upid: string }>("SELECT upid FROM operations WHERE id <> $1 AND upid = ANY($2::text[])", [
+    operationId,
+    upids,
+  ]);
+  return new Set(rows.map((r) => r.upid));
+}

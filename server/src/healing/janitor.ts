@@ -54,7 +54,7 @@ async function verdict(ctx: OperationContext, op: OperationRecord): Promise<Oper
   const client = ctx.clusters.get(op.clusterId);
   if (!client) return failed("The cluster is no longer configured.", `no cluster ${op.clusterId}`);
   try {
-    const upid = op.upid ?? (await findStartedTask(client, op));
+    const upid = op.upid ?? (await findStartedTask(ctx.sql, client, op));
     if (!upid) return failed("Abandoned: the worker stopped before Proxmox started a task.", "no Proxmox task was started");
     if (!op.upid) await recordUpid(ctx.sql, op.id, upid);
     return await taskVerdict(client, op, upid);

@@ -1,5 +1,6 @@
 import type { OperationKind } from "../../../shared/src/protocol.ts";
-import { recordUpid, type OperationRecord } from "../db/operations.ts";
+import { recordUpid, upidsClaimedByOthers, type OperationRecord } from "../db/operations.ts";
+import type { Sql } from "../db/sql.ts";
 import { followTask, parseUpid, type ProxmoxClient } from "../proxmox/index.ts";
 import type { OperationContext } from "./context.ts";
 import type { OperationOutcome, ProgressReporter } from "./outcome.ts";
@@ -23,12 +24,14 @@ export async function runPowerAction(
   op: OperationRecord,
   report: ProgressReporter,
   signal: AbortSignal,
+  resumed: boolean,
 ): Promise<OperationOutcome> {
   const action = op.kind as PowerAction;
-  let upid = op.upid ?? (op.startedAt ? await findStartedTask(client, op) : null);
+  // Only an attempt that follows a dead one looks for traces of it; a first attempt just acts.
+  let upid = op.upid ?? (resumed ? await findStartedTask(ctx.sql, client, op) : null);
   if (!upid) {
     const settled = SETTLED_STATUS[action];
-    if (settled && op.startedAt) {
+    if (settled && resumed) {
       const status = await client.guestStatus(op.node, op.guestType, op.vmid);
       if (status.status === settled) return { state: "succeeded", message: `Already ${settled}.`, error: "" };
     }
@@ -51,20 +54,25 @@ export async function runPowerAction(
   return { state: "succeeded", message, error: "" };
 }
 
+/** Proxmox's clock may differ from ours; a task this much "earlier" can still be the operation's. */
+const CLOCK_SKEW_ALLOWANCE_S = 120;
+
 /**
  * After a crash between sending the request and recording its UPID, the task may already exist.
- * Looking for it (same guest, same type, started since the operation began) keeps a retried job
- * from acting twice.
+ * Looking for it (same guest, same type, started around when the operation began, and not already
+ * claimed by another operation) keeps a retried job from acting twice.
  */
-export async function findStartedTask(client: ProxmoxClient, op: OperationRecord): Promise<string | null> {
+export async function findStartedTask(sql: Sql, client: ProxmoxClient, op: OperationRecord): Promise<string | null> {
   const action = op.kind as PowerAction;
-  const since = Math.floor((op.startedAt?.getTime() ?? 0) / 1000) - 1;
+  const since = Math.floor((op.startedAt?.getTime() ?? op.createdAt.getTime()) / 1000) - CLOCK_SKEW_ALLOWANCE_S;
   const { tasks } = await client.nodeTasks(op.node, {
     vmid: op.vmid,
     typefilter: TASK_TYPES[op.guestType][action],
     source: "all",
     since,
-    limit: 5,
+    limit: 20,
   });
-  return tasks.find((t) => t.starttime >= since)?.upid ?? null;
+  const candidates = tasks.filter((t) => t.starttime >= since).sort((a, b) => a.starttime - b.starttime);
+  const claimed = await upidsClaimedByOthers(sql, op.id, candidates.map((t) => t.upid));
+  return candidates.find((t) => !claimed.has(t.upid))?.upid ?? null;
 }

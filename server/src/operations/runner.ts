@@ -34,7 +34,7 @@ export async function runOperationJob(ctx: OperationContext, job: Job<OperationJ
 
   let outcome: OperationOutcome;
   try {
-    outcome = await execute(ctx, op, job.signal);
+    outcome = await execute(ctx, op, job.signal, stored.state === "running");
   } catch (error) {
     const lastAttempt = job.retryCount >= OPERATION_QUEUE_OPTIONS.retryLimit;
     if (isTransient(error) && !lastAttempt) {
@@ -46,7 +46,8 @@ export async function runOperationJob(ctx: OperationContext, job: Job<OperationJ
   await finishOperationRecorded(ctx, op, outcome);
 }
 
-async function execute(ctx: OperationContext, op: OperationRecord, signal: AbortSignal): Promise<OperationOutcome> {
+/** `resumed`: an earlier attempt got as far as marking the operation running, then stopped. */
+async function execute(ctx: OperationContext, op: OperationRecord, signal: AbortSignal, resumed: boolean): Promise<OperationOutcome> {
   const client = ctx.clusters.get(op.clusterId);
   if (!client) return { state: "failed", message: "The cluster is no longer configured.", error: `no cluster ${op.clusterId}` };
   const report = async (progress: number, message: string) => {
@@ -58,7 +59,7 @@ async function execute(ctx: OperationContext, op: OperationRecord, signal: Abort
     case "stop":
     case "shutdown":
     case "reboot":
-      return runPowerAction(ctx, client, op, report, signal);
+      return runPowerAction(ctx, client, op, report, signal, resumed);
   }
 }
 
