@@ -2,6 +2,7 @@ import { Camera } from "@babylonjs/core/Cameras/camera";
 import { FreeCamera } from "@babylonjs/core/Cameras/freeCamera";
 import type { AbstractEngine } from "@babylonjs/core/Engines/abstractEngine";
 import { SceneInstrumentation } from "@babylonjs/core/Instrumentation/sceneInstrumentation";
+import { Frustum } from "@babylonjs/core/Maths/math.frustum";
 import { Matrix, Vector3 } from "@babylonjs/core/Maths/math.vector";
 import "@babylonjs/core/Culling/ray";
 import type { CommandName } from "../../../shared/src/commands.ts";
@@ -245,9 +246,12 @@ export class HallApp {
       this.lastLabels = now;
       this.labelsDirty = false;
       this.labelsContentDirty = false;
-      const forward = this.camera.getDirection(Vector3.Forward());
+      // The camera's matrices are normally refreshed by the render below; labels need this frame's view now.
+      const frustum = Frustum.GetPlanes(this.camera.getViewMatrix(true).multiply(this.camera.getProjectionMatrix(true)));
+      const point = new Vector3();
+      const inView = (p: { x: number; y: number; z: number }) => Frustum.IsPointInFrustum(point.set(p.x, p.y, p.z), frustum);
       const focus = [this.selected, this.hovered].filter((k): k is string => k !== null);
-      this.labels.update(this.camera.position, forward, focus);
+      this.labels.update(this.camera.position, this.camera.getDirection(Vector3.Forward()), focus, inView);
     }
     this.panel.animate();
     const engine = this.hall.scene.getEngine();

@@ -49,10 +49,15 @@ export function guestLabel(guest: GuestRecord, led: LedState, theme: Theme): Lab
       const vmidWidth = ctx.measureText(vmid).width;
       ctx.textAlign = "left";
       ctx.fillStyle = led === "offline" || led === "stopped" ? theme.colors.textMuted : theme.colors.text;
-      ctx.font = `600 ${Math.round(h * 0.5)}px "${theme.fonts.sans}", sans-serif`;
       const word = STATE_WORD[led];
       const nameSpace = w - 3 * pad - vmidWidth - (word ? h * 2.2 : 0);
-      ctx.fillText(fit(ctx, guest.name || `#${guest.vmid}`, nameSpace), pad, h * 0.54);
+      const name = guest.name || `#${guest.vmid}`;
+      // Long names get a slightly smaller face before they are cut.
+      for (const size of [0.5, 0.44, 0.38]) {
+        ctx.font = `600 ${Math.round(h * size)}px "${theme.fonts.sans}", sans-serif`;
+        if (ctx.measureText(name).width <= nameSpace) break;
+      }
+      ctx.fillText(fit(ctx, name, nameSpace), pad, h * 0.54);
       if (word) {
         ctx.font = `600 ${Math.round(h * 0.34)}px "${theme.fonts.sans}", sans-serif`;
         ctx.fillStyle = led === "error" ? theme.colors.error : led === "busy" ? theme.colors.busy : theme.colors.textMuted;

@@ -71,10 +71,10 @@ export class LabelsView {
     this.hostPoints = [...layout.hosts].map(([k, h]) => [k, { position: h.front, layout: h }]);
   }
 
-  /** Reassigns labels for the current eye position; `focus` guests (hovered, selected) always get one. */
-  update(eye: Point3, forward: Point3, focus: readonly string[]): void {
+  /** Reassigns labels for the current eye position to what is in view; `focus` guests (hovered, selected) always get one. */
+  update(eye: Point3, forward: Point3, focus: readonly string[], inView: (p: Point3) => boolean): void {
     if (!this.layout) return;
-    const near = nearestInView(this.guestPoints, eye, forward, { maxDistance: GUEST_NONE, limit: GUEST_LABELS, minCos: 0.35 });
+    const near = nearestInView(this.guestPoints, eye, forward, { maxDistance: GUEST_NONE, limit: GUEST_LABELS, minCos: 0.2, inView });
     const chosen = new Map(near.map((n) => [n.key, n.distance]));
     for (const key of focus) {
       if (!chosen.has(key) && this.layout.guests.has(key)) chosen.set(key, 0);
@@ -92,7 +92,7 @@ export class LabelsView {
     this.showing.clear();
     for (const label of guestLabels.slice(0, GUEST_LABELS)) this.showing.add(label.content.id);
 
-    const nearHosts = nearestInView(this.hostPoints, eye, forward, { maxDistance: HOST_NONE, limit: HOST_LABELS, minCos: 0.2 });
+    const nearHosts = nearestInView(this.hostPoints, eye, forward, { maxDistance: HOST_NONE, limit: HOST_LABELS, minCos: 0.1, inView });
     const hostLabels: PlacedLabel[] = [];
     for (const n of nearHosts) {
       const host = this.estate.hosts.get(n.key);

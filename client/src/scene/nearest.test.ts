@@ -16,6 +16,11 @@ describe("nearestInView", () => {
     expect(found.map((f) => f.key)).toEqual(["near", "mid"]);
   });
 
+  it("drops items the view test rejects (outside the frustum)", () => {
+    const found = nearestInView(items, { x: 0, y: 0, z: 0 }, { x: 0, y: 0, z: 1 }, { maxDistance: 5, limit: 10, minCos: 0.3, inView: (p) => p.x === 0 });
+    expect(found.map((f) => f.key)).toEqual(["near"]);
+  });
+
   it("respects the limit", () => {
     const found = nearestInView(items, { x: 0, y: 0, z: 0 }, { x: 0, y: 0, z: 1 }, { maxDistance: 50, limit: 1, minCos: 0 });
     expect(found.map((f) => f.key)).toEqual(["near"]);

@@ -12,14 +12,14 @@ export interface Nearby<T> {
 
 /**
  * The `limit` items closest to the eye within `maxDistance` and in front of it (within the view cone given by
- * `minCos` against the forward direction), nearest first. Linear in the number of items, which at 10,000 guests
+ * `minCos` against the forward direction, and passing `inView`, e.g. a frustum test), nearest first. Linear in the number of items, which at 10,000 guests
  * is well under a millisecond; run a few times a second, not every frame.
  */
 export function nearestInView<T extends { position: Point3 }>(
   items: Iterable<[string, T]>,
   eye: Point3,
   forward: Point3,
-  options: { maxDistance: number; limit: number; minCos: number },
+  options: { maxDistance: number; limit: number; minCos: number; inView?: (p: Point3) => boolean },
 ): Nearby<T>[] {
   const max2 = options.maxDistance * options.maxDistance;
   const found: Nearby<T>[] = [];
@@ -31,6 +31,7 @@ export function nearestInView<T extends { position: Point3 }>(
     if (d2 > max2) continue;
     const d = Math.sqrt(d2);
     if (d > 1e-6 && (dx * forward.x + dy * forward.y + dz * forward.z) / d < options.minCos) continue;
+    if (options.inView && !options.inView(item.position)) continue;
     found.push({ key, item, distance: d });
   }
   found.sort((a, b) => a.distance - b.distance || (a.key < b.key ? -1 : 1));
