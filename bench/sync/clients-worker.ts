@@ -31,6 +31,8 @@ type WorldRoom = Room<unknown, WorldStateType>;
 
 interface Member {
   room: WorldRoom;
+  /** Lost its connection: the room allows no reconnection, so it is out for the rest of the run. */
+  gone: boolean;
   seenAt: number | null;
   arrivedAt: number;
   /** Only the first client of the worker that keeps the log: every patch and every sync it sees. */
@@ -62,7 +64,7 @@ function guestCount(state: WorldStateType | undefined): number {
 function onState(member: Member, state: WorldStateType): void {
   const cluster = state.clusters.get(setup.clusterId);
   if (member.log && cluster) logPatch(member, cluster.lastSyncAt);
-  if (!watch || member.seenAt !== null) return;
+  if (!watch || member.gone || member.seenAt !== null) return;
   const { spec } = watch;
   const guest = cluster?.hosts.get(spec.node)?.guests.get(String(spec.vmid));
   if (!guest || guest[spec.field] !== spec.value) return;
@@ -84,11 +86,12 @@ function logPatch(member: Member, lastSyncAt: number): void {
   }
 }
 
-/** Posts what the watch saw so far (NaN for clients that have not shown the change) and ends it. */
+/** Posts what the watch saw so far (NaN for connected clients that have not shown the change) and ends it. */
 function reportWatch(): void {
   if (!watch) return;
-  const seenAt = members.map((m) => m.seenAt ?? Number.NaN);
-  const arrivedAt = members.map((m) => (m.seenAt === null ? Number.NaN : m.arrivedAt));
+  const counted = members.filter((m) => !m.gone || m.seenAt !== null);
+  const seenAt = counted.map((m) => m.seenAt ?? Number.NaN);
+  const arrivedAt = counted.map((m) => (m.seenAt === null ? Number.NaN : m.arrivedAt));
   post({ type: "seen", seen: { id: watch.spec.id, seenAt, arrivedAt, lastSyncAt: watch.lastSyncAt } });
   watch = null;
 }
@@ -130,18 +133,27 @@ async function joinRoom(): Promise<WorldRoom> {
   }
 }
 
+/** A client lost its connection: counted, and no longer waited for. */
+function onGone(member: Member, code: number, reason?: string): void {
+  if (leaving || member.gone) return;
+  member.gone = true;
+  count(drops, `${code}${reason ? ` ${reason}` : ""}`);
+  if (member.log) post({ type: "error", message: `the client that logs sync cycles lost its connection (${code} ${reason ?? ""})` });
+  if (watch && member.seenAt === null && --watch.pending === 0) reportWatch();
+}
+
 async function joinOne(): Promise<{ ms: number; bytes: number }> {
   const started = nowMs();
   const room = await joinRoom();
-  const dropped = (code: number, reason?: string) => {
-    if (!leaving) count(drops, `${code}${reason ? ` ${reason}` : ""}`);
-  };
-  room.onDrop(dropped);
-  room.onLeave(dropped);
+  // The world room allows no reconnection: a dropped client would only retry in vain.
+  room.reconnection.enabled = false;
+  const member: Member = { room, gone: false, seenAt: null, arrivedAt: 0, log: null, patchesLogged: 0, lastSyncAt: 0 };
+  room.onDrop((code, reason) => onGone(member, code, reason));
+  room.onLeave((code, reason) => onGone(member, code, reason));
   await until(room, (state) => guestCount(state) >= setup.expectedGuests, JOIN_TIMEOUT_MS);
   const ms = nowMs() - started;
-  const keepsLog = members.length === 0 && setup.keepLog;
-  const member: Member = { room, seenAt: null, arrivedAt: 0, log: keepsLog ? [] : null, patchesLogged: tally(room).patches, lastSyncAt: 0 };
+  if (members.length === 0 && setup.keepLog) member.log = [];
+  member.patchesLogged = tally(room).patches;
   members.push(member);
   room.onStateChange((state) => onState(member, state));
   return { ms, bytes: tally(room).fullStateBytes };
@@ -165,17 +177,19 @@ async function join(total: number, concurrency: number): Promise<JoinResult> {
 
 function arm(spec: Watch): void {
   if (watch) throw new Error(`change ${spec.id} armed while change ${watch.spec.id} is still pending`);
-  for (const m of members) {
-    m.seenAt = null;
+  const live = members.filter((m) => !m.gone);
+  for (const m of members) m.seenAt = null;
+  for (const m of live) {
     const guest = m.room.state.clusters.get(setup.clusterId)?.hosts.get(spec.node)?.guests.get(String(spec.vmid));
     if (guest?.[spec.field] === spec.value) throw new Error(`guest ${spec.vmid} already has ${spec.field}=${spec.value} before the change`);
   }
-  watch = { spec, pending: members.length, lastSyncAt: 0 };
+  watch = { spec, pending: live.length, lastSyncAt: 0 };
+  if (live.length === 0) reportWatch();
 }
 
 function totals(): ClientTotals {
   return {
-    clients: members.length,
+    clients: members.filter((m) => !m.gone).length,
     ...tallyTotals(),
     drops: Object.fromEntries(drops),
     staleConnectionRetries: fetchRetries.closedConnection,

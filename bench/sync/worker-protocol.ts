@@ -46,6 +46,7 @@ export interface Seen {
 }
 
 export interface ClientTotals {
+  /** Clients still connected. */
   clients: number;
   fullStateBytes: number;
   patchBytes: number;

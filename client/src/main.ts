@@ -101,9 +101,9 @@ async function boot(): Promise<void> {
         localStorage.setItem(VOLUME_KEY, String(volume));
       },
       onSignOut: () => {
-        if (session) void fetch(`${endpoint.httpUrl}/api/auth/logout`, { method: "POST", headers: { authorization: `Bearer ${session.token}` } }).catch(() => undefined);
+        const token = session?.token;
         sessions.clear();
-        location.reload();
+        void (token ? auth.logout(token) : Promise.resolve()).then(() => location.reload());
       },
     },
     now,

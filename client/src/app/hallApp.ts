@@ -48,14 +48,18 @@ const LED_ONLY_FPS = 24;
 
 /**
  * Where the guest panel floats: to the viewer's right of the guest, pulled out into the aisle toward the viewer,
- * at the guest's height (kept within standing reach), and turned to face the eye.
+ * level with the line of sight, and parallel to the screen.
  */
-export function panelPlacement(guest: GuestLayout, eye: { x: number; z: number }, view: { yaw: number; pitch: number }): PanelPlacement {
-  const towardViewer = Math.min(0.5, Math.max(0.2, Math.abs(eye.z - guest.front.z) * 0.4));
+export function panelPlacement(guest: GuestLayout, view: { x: number; y: number; z: number; yaw: number; pitch: number }): PanelPlacement {
+  const depth = Math.abs(view.z - guest.front.z);
+  const towardViewer = Math.min(0.5, Math.max(0.2, depth * 0.4));
+  const z = guest.front.z + guest.facing * towardViewer;
+  // Vertically centred on the line of sight at the panel's distance, so the whole panel is in view.
+  const y = view.y - Math.tan(view.pitch) * Math.abs(view.z - z);
   return {
-    x: frontToWorldX(guest.front.x, 0.42, guest.facing),
-    y: Math.min(1.85, Math.max(1.05, guest.front.y - 0.05)),
-    z: guest.front.z + guest.facing * towardViewer,
+    x: frontToWorldX(guest.front.x, 0.4, guest.facing),
+    y: Math.min(1.95, Math.max(0.9, y)),
+    z,
     yaw: view.yaw,
     pitch: view.pitch,
   };
@@ -282,7 +286,7 @@ export class HallApp {
     if (key && layout) {
       const op = this.options.estate.latestOperationOf(key);
       if (op?.state === "failed") this.options.estate.acknowledge(op.id);
-      this.panel.open(key, panelPlacement(layout, this.camera.position, this.controller.current), this.options.estate, this.options.role());
+      this.panel.open(key, panelPlacement(layout, this.controller.current), this.options.estate, this.options.role());
       this.pointer.releaseMouseLook();
     } else {
       this.panel.close();

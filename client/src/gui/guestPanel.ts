@@ -17,7 +17,7 @@ import { guestLedState, type LedState } from "../model/ledState.ts";
 import type { Theme } from "../theme.ts";
 import { actionButton, bar, row, text, vstack } from "./panelControls.ts";
 
-export const PANEL_SIZE = { width: 0.46, height: 0.62 } as const;
+export const PANEL_SIZE = { width: 0.42, height: 0.5665 } as const;
 const PX = { width: 820, height: 1106 } as const;
 const PAD = 44;
 const INNER = PX.width - 2 * PAD;
@@ -254,7 +254,9 @@ export class GuestPanel {
     value("uptime", formatUptime(guest.uptime));
     value("cpu", `${formatPercent(guest.cpu)} of ${guest.cpus} vCPU`);
     value("mem", `${formatMiB(guest.memMiB)} / ${formatMiB(guest.maxMemMiB)}`);
-    value("disk", `${formatMiB(guest.diskMiB)} / ${formatMiB(guest.maxDiskMiB)}`);
+    // PVE reports no disk usage for VMs without the guest agent: say so rather than show 0.
+    const diskUnknown = guest.type === "qemu" && guest.diskMiB === 0;
+    value("disk", `${diskUnknown ? "—" : formatMiB(guest.diskMiB)} / ${formatMiB(guest.maxDiskMiB)}`);
     value("net", `${formatKiB(guest.netInKiB)} / ${formatKiB(guest.netOutKiB)}`);
     value("tags", guest.tags.length ? guest.tags.join(" · ") : "—", guest.tags.length ? t.colors.accent : t.colors.textMuted);
     const ratio = (a: number, b: number) => (b > 0 ? a / b : 0);

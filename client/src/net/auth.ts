@@ -69,6 +69,11 @@ export class AuthClient {
   setup(token: string, username: string, password: string): Promise<SessionInfo> {
     return postJson(this.fetchFn, `${this.httpUrl}/api/auth/setup`, { token, username, password });
   }
+
+  /** Ends the session on the server; a failure (already expired, server gone) leaves nothing to undo. */
+  async logout(token: string): Promise<void> {
+    await this.fetchFn(`${this.httpUrl}/api/auth/logout`, { method: "POST", headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
+  }
 }
 
 const STORAGE_KEY = "proximity.session";
