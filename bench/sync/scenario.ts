@@ -160,13 +160,13 @@ export async function runScenario(spec: ScenarioSpec, progress: (line: string) =
     const syncTimeoutMs = Math.max(60_000, 10 * spec.syncIntervalMs);
     const nextSync = () => withTimeout(pool.nextSync(), syncTimeoutMs, "no sync cycle reached the clients");
     const snapshot = (sync: SyncSeen) => ({ ...sync, syncs: pool.syncs.length, requests: sim.model.requestCounts(), cpu: server.cpuSeconds() });
-    // Request counts are read right after the first client sees a cycle end, before the next cycle
-    // asks Proxmox anything, so they hold whole cycles. That holds only while the clients keep up:
-    // a client seeing the cycle later than one interval after it ended is not a clean boundary.
+    // Request counts are read right after a cycle ended and before the next one asks Proxmox
+    // anything (it starts one interval after the end), so they hold whole cycles. That holds only
+    // when this reading comes soon enough after the cycle's end; otherwise the next cycle is tried.
     const boundary = async () => {
       for (let attempt = 0; attempt < 10; attempt++) {
         const sync = await nextSync();
-        if (sync.at - sync.lastSyncAt < spec.syncIntervalMs * 0.8) return { ...snapshot(sync), clean: true };
+        if (nowMs() - sync.lastSyncAt < spec.syncIntervalMs * 0.8) return { ...snapshot(sync), clean: true };
       }
       return { ...snapshot(await nextSync()), clean: false };
     };

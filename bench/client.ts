@@ -1,0 +1,254 @@
+/**
+ * bench:client — what the hall costs in a browser at 1,000 and 10,000 guests: time to the first frame, draw calls,
+ * frame time, JS heap, and the size of the JS bundle. Headless Chromium with software WebGL (SwiftShader), so frame
+ * times are only meaningful relative to each other. Needs `npm run build:client` first. See BENCHMARKS.md.
+ */
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import os from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import type { Browser } from "puppeteer-core";
+import { launchChromium } from "../test/browser/chromium.ts";
+import { startProximity, TEST_PASSWORD, type TestProximity } from "../test/support/proximity.ts";
+
+const DIST = "dist-client";
+const SCENARIOS = [
+  { guests: 1_000, nodes: 20 },
+  { guests: 10_000, nodes: 50 },
+] as const;
+const SAMPLE_MS = 5_000;
+const READY_TIMEOUT_MS = 300_000;
+const TARGET = { drawCalls: 150, firstFrameMs: 3_000, bundleGzipBytes: 1_500_000 };
+
+interface ScenarioResult {
+  guests: number;
+  nodes: number;
+  guestCount: number;
+  firstFrameMs: number;
+  signInToFrameMs: number;
+  drawCalls: number;
+  frames: number;
+  rafP50: number;
+  rafP95: number;
+  babylonFrameP50: number;
+  heapUsedBytes: number;
+  pageErrors: string[];
+}
+
+const log = (line: string) => console.error(`[bench:client ${new Date().toISOString().slice(11, 19)}] ${line}`);
+
+if (!existsSync(join(DIST, "index.html"))) {
+  console.error(`${DIST}/index.html is missing: run \`npm run build:client\` first.`);
+  process.exit(2);
+}
+
+// Everything that must be closed, newest first, so a failure or Ctrl-C still leaves no browser or server behind.
+const cleanups: Array<() => Promise<void>> = [];
+async function cleanUp(keep = 0): Promise<void> {
+  while (cleanups.length > keep) await cleanups.pop()!().catch((error) => log(`clean-up failed: ${String(error)}`));
+}
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    log(`${signal}: closing the browser, stopping the server and the simulator`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+
+function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+function jsFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return jsFiles(path);
+    return entry.name.endsWith(".js") ? [path] : [];
+  });
+}
+
+/** Gzip (default level) of every JS file in the build, and of the entry chunk index.html loads. */
+function bundleSizes(): { totalGzip: number; totalRaw: number; files: number; mainPath: string; mainGzip: number } {
+  const files = jsFiles(DIST);
+  let totalGzip = 0;
+  let totalRaw = 0;
+  for (const file of files) {
+    const bytes = readFileSync(file);
+    totalRaw += bytes.length;
+    totalGzip += gzipSync(bytes).length;
+  }
+  const entry = /<script[^>]*type="module"[^>]*src="\/?([^"]+)"/.exec(readFileSync(join(DIST, "index.html"), "utf8"));
+  if (!entry) throw new Error(`no module script in ${DIST}/index.html`);
+  const mainPath = join(DIST, entry[1]!);
+  return { totalGzip, totalRaw, files: files.length, mainPath, mainGzip: gzipSync(readFileSync(mainPath)).length };
+}
+
+async function runScenario(browser: Browser, spec: { guests: number; nodes: number }): Promise<ScenarioResult> {
+  const keep = cleanups.length;
+  log(`starting simulator (${spec.nodes} nodes, ${spec.guests} guests), Postgres database and server`);
+  const proximity: TestProximity = await startProximity({ simulator: { nodes: spec.nodes, guests: spec.guests } });
+  cleanups.push(() => proximity.stop());
+  const page = await browser.newPage();
+  cleanups.push(() => page.close());
+  const pageErrors: string[] = [];
+  page.on("pageerror", (error) => pageErrors.push(error instanceof Error ? error.message : String(error)));
+
+  log("opening the hall and signing in as operator");
+  await page.goto(proximity.httpUrl);
+  await page.waitForSelector("[data-testid=signin-user]", { timeout: 60_000 });
+  await page.type("[data-testid=signin-user]", "operator");
+  await page.type("[data-testid=signin-password]", TEST_PASSWORD);
+  const submittedAt = await page.evaluate(() => performance.now());
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => window.__proximity?.ready === true, { timeout: READY_TIMEOUT_MS, polling: 100 });
+  const { firstFrameMs, guestCount } = await page.evaluate(() => ({
+    firstFrameMs: window.__proximity!.firstFrameMs!,
+    guestCount: window.__proximity!.guestCount,
+  }));
+  log(`first frame at ${firstFrameMs} ms with ${guestCount} guests; sampling frames for ${SAMPLE_MS / 1000} s (idle)`);
+
+  // Sampled inside the page so the benchmark's own round trips do not land in the frame times. A string, not a
+  // function: tsx compiles functions with esbuild's keepNames, whose __name helper does not exist in the page.
+  const sample = (await page.evaluate(`new Promise((resolve) => {
+    const hook = window.__proximity;
+    const deltas = [];
+    const babylon = [];
+    let maxDrawCalls = 0;
+    requestAnimationFrame((first) => {
+      let last = first;
+      const step = (now) => {
+        deltas.push(now - last);
+        last = now;
+        babylon.push(hook.frameTimeMs());
+        maxDrawCalls = Math.max(maxDrawCalls, hook.drawCalls());
+        if (now - first < ${SAMPLE_MS}) requestAnimationFrame(step);
+        else resolve({ deltas, babylon, maxDrawCalls });
+      };
+      requestAnimationFrame(step);
+    });
+  })`)) as { deltas: number[]; babylon: number[]; maxDrawCalls: number };
+
+  const cdp = await page.createCDPSession();
+  await cdp.send("HeapProfiler.collectGarbage");
+  const heap = await cdp.send("Runtime.getHeapUsage");
+  await cdp.detach();
+
+  await cleanUp(keep);
+  return {
+    ...spec,
+    guestCount,
+    firstFrameMs,
+    signInToFrameMs: Math.round(firstFrameMs - submittedAt),
+    drawCalls: sample.maxDrawCalls,
+    frames: sample.deltas.length,
+    rafP50: percentile(sample.deltas, 50),
+    rafP95: percentile(sample.deltas, 95),
+    babylonFrameP50: percentile(sample.babylon, 50),
+    heapUsedBytes: heap.usedSize,
+    pageErrors,
+  };
+}
+
+const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const verdict = (ok: boolean) => (ok ? "PASS" : "FAIL");
+
+let failed = false;
+const results: ScenarioResult[] = [];
+let chromiumVersion = "unknown";
+let webglRenderer = "unknown";
+try {
+  const chromium = await launchChromium();
+  cleanups.push(chromium.close);
+  chromiumVersion = await chromium.browser.version();
+  const probe = await chromium.browser.newPage();
+  webglRenderer = await probe.evaluate(() => {
+    const gl = document.createElement("canvas").getContext("webgl2");
+    const info = gl?.getExtension("WEBGL_debug_renderer_info");
+    return gl && info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : "no WebGL2";
+  });
+  await probe.close();
+  for (const spec of SCENARIOS) {
+    try {
+      const result = await runScenario(chromium.browser, spec);
+      results.push(result);
+    } catch (error) {
+      failed = true;
+      log(`${spec.guests} guests FAILED: ${error instanceof Error ? error.stack : String(error)}`);
+      // Drop this scenario's server and page but keep the browser (the first clean-up) for the next scenario.
+      await cleanUp(1);
+    }
+  }
+} finally {
+  await cleanUp();
+}
+
+const bundle = bundleSizes();
+const cpu = os.cpus()[0]?.model.trim() ?? "unknown CPU";
+const conditions = [
+  `date:       ${new Date().toISOString()}`,
+  `machine:    ${os.availableParallelism()} cores, ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, load ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}`,
+  `node:       ${process.version}`,
+  `browser:    ${chromiumVersion}, headless, 1280×720, software WebGL via SwiftShader (${webglRenderer})`,
+  `server:     in-process (simulator over HTTPS + Postgres + world room) on loopback, same 2 cores as the browser`,
+  `frames:     ${SAMPLE_MS / 1000} s idle after the first frame; frames = rAF callbacks in that window; rAF = interval between them;\n               Babylon = its CPU frame-time counter (SwiftShader's rasterising runs in the GPU process, outside it)`,
+];
+
+const base = results.find((r) => r.guests === 1_000);
+const header = ["guests", "nodes", "first frame", "sign-in→frame", "draw calls", "frames", "rAF p50", "rAF p95", "p50 vs 1k", "Babylon p50", "JS heap"];
+const rows = results.map((r) => [
+  r.guestCount.toLocaleString("en-US"),
+  String(r.nodes),
+  `${r.firstFrameMs} ms`,
+  `${r.signInToFrameMs} ms`,
+  String(r.drawCalls),
+  String(r.frames),
+  ms(r.rafP50),
+  ms(r.rafP95),
+  base ? `×${(r.rafP50 / base.rafP50).toFixed(2)}` : "n/a",
+  ms(r.babylonFrameP50),
+  mb(r.heapUsedBytes),
+]);
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(" | ")} |`;
+
+const big = results.find((r) => r.guests === 10_000);
+const targets = [
+  [
+    "draw calls do not grow from 1,000 to 10,000 guests",
+    big && base ? `${base.drawCalls} → ${big.drawCalls} (nodes ${base.nodes} → ${big.nodes})` : "not measured",
+    big && base ? verdict(big.drawCalls <= base.drawCalls) : "FAIL",
+  ],
+  [
+    `draw calls < ${TARGET.drawCalls} at 10,000 guests`,
+    big ? String(big.drawCalls) : "not measured",
+    big ? verdict(big.drawCalls < TARGET.drawCalls) : "FAIL",
+  ],
+  [
+    `first frame < ${TARGET.firstFrameMs / 1000} s at 10,000 guests (loopback)`,
+    big ? `${big.firstFrameMs} ms` : "not measured",
+    big ? verdict(big.firstFrameMs < TARGET.firstFrameMs) : "FAIL",
+  ],
+  [
+    `JS bundle < ${mb(TARGET.bundleGzipBytes)} gzip`,
+    `${mb(bundle.totalGzip)} (${bundle.files} files, ${mb(bundle.totalRaw)} raw; entry ${bundle.mainPath.replace(`${DIST}/`, "")} ${mb(bundle.mainGzip)})`,
+    verdict(bundle.totalGzip < TARGET.bundleGzipBytes),
+  ],
+];
+
+console.log(
+  [
+    "bench:client conditions",
+    ...conditions.map((c) => `  ${c}`),
+    "",
+    line(header),
+    line(widths.map((w) => "-".repeat(w))),
+    ...rows.map(line),
+    "",
+    "targets",
+    ...targets.map(([what, value, v]) => `  ${v}  ${what}: ${value}`),
+    ...results.filter((r) => r.pageErrors.length > 0).map((r) => `  page errors at ${r.guests} guests: ${r.pageErrors.slice(0, 3).join("; ")}`),
+  ].join("\n"),
+);
+if (failed || results.length < SCENARIOS.length) process.exitCode = 1;
