@@ -1,3 +1,4 @@
+import type { BenchOptions } from "./options.ts";
 import { randomBytes } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -16,18 +17,8 @@ const CLUSTER_ID = "bench";
 /** Longest wait for every client to show one change. */
 export const CHANGE_TIMEOUT_MS = 30_000;
 
-export interface ScenarioSpec {
-  guests: number;
-  clients: number;
-  cycles: number;
-  idleCycles: number;
-  syncIntervalMs: number;
-  statusRefreshMs: number;
-  workers: number;
-  joinConcurrency: number;
-  seed: number;
-  serverNodeOptions: string;
-}
+/** One scenario: the run's options with a single guest count and client count. */
+export type ScenarioSpec = Omit<BenchOptions, "guests" | "clients"> & { guests: number; clients: number };
 
 export interface ChangeSample {
   kind: ChangeKind;

@@ -1,3 +1,4 @@
+import { stoppedRuntime } from "./state.ts";
 /**
  * Builds the initial cluster from a seed: nodes pve1..pveN with hardware, two storages each, and
  * guests with realistic names, tags, configs and metrics. Same seed and same clock => same estate.
@@ -128,16 +129,7 @@ function buildGuest(rng: Rng, seed: GuestSeed): GuestState {
     swap: type === "lxc" ? 512 : 0,
     maxdisk: diskGiB * GiB,
     config: defaultConfig(rng, type, vmid, diskGiB),
-    cpu: 0,
-    mem: 0,
-    swapUsed: 0,
-    disk: 0,
-    netin: 0,
-    netout: 0,
-    diskread: 0,
-    diskwrite: 0,
-    startedAt: 0,
-    pid: 0,
+    ...stoppedRuntime(),
   };
   if (!template && chance(rng, 0.7)) {
     // A guest cannot have been running longer than its node.

@@ -1,3 +1,4 @@
+import { stoppedRuntime } from "./state.ts";
 /**
  * In-process handle on a running simulator for tests and the demo. Changes made here behave like
  * someone using the PVE web UI: they take effect at once in the cluster (and are logged as finished
@@ -141,16 +142,7 @@ export class SimulatorModel {
       swap: input.type === "lxc" ? 512 : 0,
       maxdisk: diskGiB * GiB,
       config: defaultConfig(this.cluster.rng, input.type, vmid, diskGiB),
-      cpu: 0,
-      mem: 0,
-      swapUsed: 0,
-      disk: 0,
-      netin: 0,
-      netout: 0,
-      diskread: 0,
-      diskwrite: 0,
-      startedAt: 0,
-      pid: 0,
+      ...stoppedRuntime(),
     };
     if (input.status === "running") {
       if (g.template) throw new Error("a template cannot be running");

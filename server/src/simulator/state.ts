@@ -95,3 +95,11 @@ export interface PublishedGuest {
   /** maxcpu, cpu, maxmem, mem, … uptime as JSON members (no braces), ready to splice into an entry. */
   statsJson: string;
 }
+
+/** The runtime counters of a guest that is not running: all zero, as PVE reports them. */
+export function stoppedRuntime(): Pick<
+  GuestState,
+  "cpu" | "mem" | "swapUsed" | "disk" | "netin" | "netout" | "diskread" | "diskwrite" | "startedAt" | "pid"
+> {
+  return { cpu: 0, mem: 0, swapUsed: 0, disk: 0, netin: 0, netout: 0, diskread: 0, diskwrite: 0, startedAt: 0, pid: 0 };
+}
