@@ -25,11 +25,15 @@ import type { OperationContext } from "./operations/context.ts";
 import { startOperationWorkers } from "./operations/runner.ts";
 import { startHealing } from "./healing/schedule.ts";
 import { startSimulator, type Simulator } from "./simulator/index.ts";
-import { ClusterSync } from "./sync/poller.ts";
+import type { ClusterSync } from "./sync/poller.ts";
 import { FINISHED_OPERATIONS_KEPT, WorldProjection } from "./world/projection.ts";
 import { PatchStats } from "./world/patch-stats.ts";
 import { createTransport } from "./world/transport.ts";
 import { SecretBox } from "./secrets/box.ts";
+import { startBackupScheduler } from "./backups/scheduler.ts";
+import { ClusterManager } from "./clusters/manager.ts";
+import { listApps } from "./db/apps.ts";
+import { loadCatalog, type Catalog } from "./catalog/index.ts";
 import { WorldRoom } from "./world/WorldRoom.ts";
 import type { WorldServices } from "./world/services.ts";
 
@@ -76,22 +80,34 @@ export async function startServer(config: Config, log: Logger, now: () => Date =
 
     const clusters = new ClusterRegistry();
     cleanups.push(() => clusters.closeAll());
-    const clusterRows = await listClusters(db.sql);
-    for (const c of clusterRows) clusters.set(c.id, await clientForCluster(db.sql, box, c.id, log));
-
     const feed = new LocalFeed((error, event) => log.error({ err: error, event: event.type }, "feed listener failed"));
     const boss = await startBoss(db, log);
     cleanups.push(() => boss.stop({ graceful: false, close: true }));
-    const operations: OperationContext = { sql: db.sql, boss, feed, clusters, log, now, taskPollMs: 500 };
+    let catalog = await loadCatalog(config.catalogDir);
+    logCatalog(log, config.catalogDir, catalog);
+    const reloadCatalog = async () => {
+      catalog = await loadCatalog(config.catalogDir);
+      logCatalog(log, config.catalogDir, catalog);
+      return catalog;
+    };
+    const operations: OperationContext = {
+      sql: db.sql,
+      boss,
+      feed,
+      clusters,
+      log,
+      now,
+      taskPollMs: 500,
+      box,
+      catalog: () => catalog,
+    };
+    const clusterManager = new ClusterManager({ sql: db.sql, box, feed, log, now, clusters, syncIntervalMs: config.syncIntervalMs });
+    await clusterManager.openAll();
+    cleanups.push(() => clusterManager.stopAll());
+    const syncs = clusterManager.syncs;
     await startOperationWorkers(operations);
     await startHealing(operations);
-
-    const syncs = new Map<string, ClusterSync>();
-    for (const c of clusterRows) {
-      const sync = new ClusterSync({ sql: db.sql, feed, log, now }, { id: c.id, name: c.name }, clusters.get(c.id)!, config.syncIntervalMs);
-      syncs.set(c.id, sync);
-    }
-    cleanups.push(() => Promise.all([...syncs.values()].map((s) => s.stop())));
+    await startBackupScheduler(operations);
 
     const auth = await AuthService.open(db.sql, now);
     const patchStats = new PatchStats();
@@ -105,7 +121,7 @@ export async function startServer(config: Config, log: Logger, now: () => Date =
         const projection = new WorldProjection(state);
         const rows = await listClusters(db.sql);
         const estates = new Map(await Promise.all(rows.map(async (c) => [c.id, await loadKnownEstate(db.sql, c.id)] as const)));
-        projection.load(rows, estates, await listRecentOperations(db.sql, FINISHED_OPERATIONS_KEPT), await listOpenAlerts(db.sql));
+        projection.load(rows, estates, await listRecentOperations(db.sql, FINISHED_OPERATIONS_KEPT), await listOpenAlerts(db.sql), await listApps(db.sql));
         return feed.subscribe((event) => projection.apply(event));
       },
     };
@@ -122,6 +138,8 @@ export async function startServer(config: Config, log: Logger, now: () => Date =
           auth,
           throttle: new LoginThrottle(() => now().getTime()),
           demoSignIn: config.demoSignIn,
+          clusterManager,
+          reloadCatalog,
           onSessionRevoked: (sessionId, userId) => feed.publish({ type: "session.revoked", sessionId, userId }),
         }),
     });
@@ -131,7 +149,7 @@ export async function startServer(config: Config, log: Logger, now: () => Date =
     await gameServer.listen(config.port, config.host);
     cleanups.push(() => gameServer.gracefullyShutdown(false));
     await matchMaker.createRoom(ROOM_NAME, {});
-    for (const sync of syncs.values()) sync.start();
+    clusterManager.startSyncs();
 
     const address = (transport.server as HttpServer).address() as AddressInfo;
     const shownHost = config.host === "0.0.0.0" || config.host === "::" ? "localhost" : config.host;
@@ -154,6 +172,12 @@ function demoCluster(sim: Simulator): ClusterConfig {
     fingerprint: sim.fingerprint,
     insecure: false,
   };
+}
+
+/** A bad catalog entry is the catalog author's problem: reported once per load, the rest of the catalog still serves. */
+function logCatalog(log: Logger, dir: string, catalog: Catalog): void {
+  log.info({ dir, apps: catalog.apps.length, problems: catalog.problems.length }, "app catalog loaded");
+  for (const problem of catalog.problems) log.warn({ ...problem }, "catalog entry skipped or incomplete");
 }
 
 /**

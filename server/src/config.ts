@@ -47,6 +47,7 @@ const Env = object({
   TRANSPORT: defaulted(enums(["ws", "uws"]), "ws"),
   LOG_LEVEL: defaulted(enums(["fatal", "error", "warn", "info", "debug", "trace", "silent"]), "info"),
   STATIC_DIR: defaulted(size(string(), 1, 4096), "./dist-client"),
+  CATALOG_DIR: defaulted(size(string(), 1, 4096), "./assets/catalog"),
 });
 type Env = Infer<typeof Env>;
 
@@ -88,6 +89,8 @@ export interface Config {
   transport: "ws" | "uws";
   logLevel: Env["LOG_LEVEL"];
   staticDir: string;
+  /** The app catalog: a v1 (index.json) or v2 (folder of JSON files) Proximity catalog. */
+  catalogDir: string;
 }
 
 export function loadConfig(env: Record<string, string | undefined>): Config {
@@ -133,6 +136,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     transport: parsed.TRANSPORT,
     logLevel: parsed.LOG_LEVEL,
     staticDir: parsed.STATIC_DIR,
+    catalogDir: parsed.CATALOG_DIR,
   };
 }
 

@@ -1,5 +1,5 @@
 /** Bumped whenever the room state or a command changes incompatibly. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 export const ROOM_NAME = "world";
 
@@ -10,7 +10,24 @@ export function roleAllows(held: Role, required: Role): boolean {
   return ROLES.indexOf(held) >= ROLES.indexOf(required);
 }
 
-export const OPERATION_KINDS = ["start", "stop", "shutdown", "reboot"] as const;
+export const POWER_KINDS = ["start", "stop", "shutdown", "reboot"] as const;
+export type PowerKind = (typeof POWER_KINDS)[number];
+
+export const OPERATION_KINDS = [
+  ...POWER_KINDS,
+  "deploy",
+  "clone",
+  "backup",
+  "restore",
+  "backup_delete",
+  "migrate",
+  "resize",
+  "snapshot",
+  "snapshot_rollback",
+  "snapshot_delete",
+  "delete",
+  "adopt",
+] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 
 export const OPERATION_STATES = ["queued", "running", "succeeded", "failed"] as const;

@@ -4,7 +4,7 @@
  * words; the room, the sync and /healthz keep serving throughout; nothing throws unhandled.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import type { OperationKind, Rejection } from "../../shared/src/protocol.ts";
+import type { PowerKind, Rejection } from "../../shared/src/protocol.ts";
 import { SERVER_ERROR_MESSAGES, taskFailureMessage } from "../../server/src/simulator/faults.ts";
 import type { GuestInfo, SimulatorFaults } from "../../server/src/simulator/index.ts";
 import { startProximity, type TestProximity } from "../support/proximity.ts";
@@ -36,8 +36,8 @@ afterAll(async () => {
   await app?.stop();
 });
 
-const TASK_TYPE: Record<OperationKind, string> = { start: "start", stop: "stop", shutdown: "shutdown", reboot: "reboot" };
-const STATUS_AFTER: Record<OperationKind, "running" | "stopped"> = { start: "running", stop: "stopped", shutdown: "stopped", reboot: "running" };
+const TASK_TYPE: Record<PowerKind, string> = { start: "start", stop: "stop", shutdown: "shutdown", reboot: "reboot" };
+const STATUS_AFTER: Record<PowerKind, "running" | "stopped"> = { start: "running", stop: "stopped", shutdown: "stopped", reboot: "running" };
 
 const used = new Set<number>();
 /** A guest no other test has touched, in the given state. */
@@ -53,7 +53,7 @@ function freshGuest(status: "running" | "stopped", type?: "lxc" | "qemu", node?:
 const proximityTasks = (vmid: number) => app.sim.model.listTasks().filter((t) => t.id === String(vmid) && t.user === app.sim.adminToken.tokenId);
 
 /** Submits through the room; a cluster the sync just saw failing is refused, so wait for it to come back as a user would. */
-async function submit(kind: OperationKind, vmid: number): Promise<string> {
+async function submit(kind: PowerKind, vmid: number): Promise<string> {
   for (let attempt = 0; ; attempt++) {
     try {
       const reply = (await room.request(`guest.${kind}`, { cluster: app.clusterId, vmid })) as { operationId: string };
@@ -81,7 +81,7 @@ async function ended(operationId: string, timeoutMs = 25_000): Promise<Ended> {
  * The operation's outcome is the truth: succeeded ⇒ the guest got there, with one task; failed ⇒ the
  * error is one of the texts Proxmox gave, and the guest is as it was.
  */
-function expectTruthful(kind: OperationKind, before: GuestInfo, outcome: Ended, proxmoxTexts: string[]) {
+function expectTruthful(kind: PowerKind, before: GuestInfo, outcome: Ended, proxmoxTexts: string[]) {
   const now = app.sim.model.getGuest(before.vmid)!;
   const tasks = proximityTasks(before.vmid);
   expect(tasks.length, `tasks on ${before.vmid}`).toBeLessThanOrEqual(1);
@@ -159,7 +159,7 @@ describe("operations and the world under Proxmox faults", () => {
   });
 
   it("5xx answers: each operation succeeds or fails with Proxmox's text, never half-true", async () => {
-    const targets: [OperationKind, GuestInfo][] = [
+    const targets: [PowerKind, GuestInfo][] = [
       ["stop", freshGuest("running", "lxc")],
       ["reboot", freshGuest("running", "qemu")],
       ["start", freshGuest("stopped")],

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAudit } from "../../server/src/db/audit.ts";
+import { until } from "../support/until.ts";
 import { startProximity, type TestProximity } from "../support/proximity.ts";
 import { findGuest, joinWorld, waitFor, type WorldRoomClient } from "../support/world-client.ts";
 
@@ -123,11 +124,3 @@ describe("lifecycle operations through the room", () => {
     }
   });
 });
-
-async function until(check: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}

@@ -96,6 +96,7 @@ export function testConfig(sim: Simulator, clusterId: string, database: Config["
       insecure: false,
     },
     secretKey: TEST_SECRET_KEY,
+    catalogDir: "./assets/catalog",
     syncIntervalMs: 300,
     transport: "ws",
     logLevel: "silent",

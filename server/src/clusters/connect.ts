@@ -28,7 +28,7 @@ export async function clientForCluster(sql: Sql, box: SecretBox, clusterId: stri
   return clientFromRow(row, log);
 }
 
-function clientFromRow(row: ClusterConnectionRow, log: Logger): ProxmoxClient {
+export function clientFromRow(row: ClusterConnectionRow, log: Logger): ProxmoxClient {
   return new ProxmoxClient(
     {
       baseUrl: row.apiUrl,

@@ -12,6 +12,13 @@ export class ClusterRegistry {
     return this.#clients.get(clusterId);
   }
 
+  /** Forgets a cluster's client and closes its connections. */
+  async remove(clusterId: string): Promise<void> {
+    const client = this.#clients.get(clusterId);
+    this.#clients.delete(clusterId);
+    await client?.close();
+  }
+
   ids(): string[] {
     return [...this.#clients.keys()];
   }

@@ -89,3 +89,23 @@ export async function recordClusterSync(
     [id, result.status, result.error, result.at],
   );
 }
+
+/** Everything of the cluster goes with it (hosts, guests, operations, apps, schedules: foreign keys cascade). */
+export async function deleteCluster(sql: Sql, id: string): Promise<boolean> {
+  const { rows } = await sql.query("DELETE FROM clusters WHERE id = $1 RETURNING id", [id]);
+  return rows.length > 0;
+}
+
+export interface ClusterSummary extends ClusterRow {
+  authUser: string;
+  fingerprint: string | null;
+}
+
+/** What an admin sees of each connection: never the secret. */
+export async function listClusterSummaries(sql: Sql): Promise<ClusterSummary[]> {
+  const { rows } = await sql.query<{ id: string; auth_user: string; fingerprint: string | null }>(
+    "SELECT id, auth_user, fingerprint FROM clusters",
+  );
+  const extra = new Map(rows.map((r) => [r.id, r]));
+  return (await listClusters(sql)).map((c) => ({ ...c, authUser: extra.get(c.id)?.auth_user ?? "", fingerprint: extra.get(c.id)?.fingerprint ?? null }));
+}

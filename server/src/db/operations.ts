@@ -15,6 +15,12 @@ export interface OperationRecord {
   error: string;
   upid: string | null;
   params: Record<string, unknown>;
+  /** The guest it creates or restores into (deploy, clone, restore as new), null otherwise. */
+  targetVmid: number | null;
+  targetNode: string;
+  summary: string;
+  /** Completed steps of a multi-step operation, by name: the UPID of each step's task. */
+  steps: Record<string, string>;
   createdAt: Date;
   startedAt: Date | null;
   finishedAt: Date | null;
@@ -34,13 +40,18 @@ interface OperationRow {
   error: string;
   upid: string | null;
   params: Record<string, unknown>;
+  target_vmid: number | null;
+  target_node: string;
+  summary: string;
+  steps: Record<string, string>;
   created_at: Date;
   started_at: Date | null;
   finished_at: Date | null;
 }
 
 const COLUMNS =
-  "id, kind, cluster_id, vmid, node, guest_type, requested_by, state, progress, message, error, upid, params, created_at, started_at, finished_at";
+  "id, kind, cluster_id, vmid, node, guest_type, requested_by, state, progress, message, error, upid, params, " +
+  "target_vmid, target_node, summary, steps, created_at, started_at, finished_at";
 
 function fromRow(r: OperationRow): OperationRecord {
   return {
@@ -57,6 +68,10 @@ function fromRow(r: OperationRow): OperationRecord {
     error: r.error,
     upid: r.upid,
     params: r.params,
+    targetVmid: r.target_vmid,
+    targetNode: r.target_node,
+    summary: r.summary,
+    steps: r.steps,
     createdAt: r.created_at,
     startedAt: r.started_at,
     finishedAt: r.finished_at,
@@ -66,16 +81,37 @@ function fromRow(r: OperationRow): OperationRecord {
 export type NewOperation = Pick<
   OperationRecord,
   "id" | "kind" | "clusterId" | "vmid" | "node" | "guestType" | "requestedBy" | "params"
->;
+> &
+  Partial<Pick<OperationRecord, "targetVmid" | "targetNode" | "summary">>;
 
-/** Inserts a queued operation; returns null when the guest already has one in flight. */
+/**
+ * Inserts a queued operation; returns null when its guest, or the guest it targets, already has one in
+ * flight (either partial unique index refuses it).
+ */
 export async function insertOperation(tx: Sql, op: NewOperation, now: Date): Promise<OperationRecord | null> {
   const { rows } = await tx.query<OperationRow>(
-    `INSERT INTO operations (id, kind, cluster_id, vmid, node, guest_type, requested_by, state, params, created_at)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, 'queued', $8::jsonb, $9)
-     ON CONFLICT (cluster_id, vmid) WHERE state IN ('queued', 'running') DO NOTHING
+    `INSERT INTO operations (id, kind, cluster_id, vmid, node, guest_type, requested_by, state, params, created_at,
+       target_vmid, target_node, summary)
+     SELECT $1, $2, $3, $4, $5, $6, $7, 'queued', $8::jsonb, $9, $10, $11, $12
+     WHERE NOT EXISTS (
+       SELECT 1 FROM operations WHERE cluster_id = $3 AND state IN ('queued', 'running')
+         AND (vmid = $4 OR target_vmid = $4 OR ($10::integer IS NOT NULL AND (vmid = $10 OR target_vmid = $10))))
+     ON CONFLICT DO NOTHING
      RETURNING ${COLUMNS}`,
-    [op.id, op.kind, op.clusterId, op.vmid, op.node, op.guestType, op.requestedBy, JSON.stringify(op.params), now],
+    [
+      op.id,
+      op.kind,
+      op.clusterId,
+      op.vmid,
+      op.node,
+      op.guestType,
+      op.requestedBy,
+      JSON.stringify(op.params),
+      now,
+      op.targetVmid ?? null,
+      op.targetNode ?? "",
+      op.summary ?? "",
+    ],
   );
   return rows[0] ? fromRow(rows[0]) : null;
 }
@@ -85,9 +121,11 @@ export async function getOperation(sql: Sql, id: string): Promise<OperationRecor
   return rows[0] ? fromRow(rows[0]) : null;
 }
 
+/** The operation in flight on a guest, whether it acts on it or creates it. */
 export async function findActiveOperation(sql: Sql, clusterId: string, vmid: number): Promise<OperationRecord | null> {
   const { rows } = await sql.query<OperationRow>(
-    `SELECT ${COLUMNS} FROM operations WHERE cluster_id = $1 AND vmid = $2 AND state IN ('queued', 'running')`,
+    `SELECT ${COLUMNS} FROM operations WHERE cluster_id = $1 AND (vmid = $2 OR target_vmid = $2) AND state IN ('queued', 'running')
+     LIMIT 1`,
     [clusterId, vmid],
   );
   return rows[0] ? fromRow(rows[0]) : null;
@@ -115,6 +153,27 @@ export async function markRunning(sql: Sql, id: string, now: Date): Promise<Oper
 
 export async function recordUpid(sql: Sql, id: string, upid: string): Promise<void> {
   await sql.query("UPDATE operations SET upid = $2 WHERE id = $1", [id, upid]);
+}
+
+/**
+ * Records the task a step of an operation started; it also becomes the operation's current task (`upid`),
+ * the one the janitor checks. Returns the steps as stored now.
+ */
+export async function recordStep(sql: Sql, id: string, step: string, upid: string): Promise<Record<string, string>> {
+  const { rows } = await sql.query<{ steps: Record<string, string> }>(
+    "UPDATE operations SET steps = steps || jsonb_build_object($2::text, $3::text), upid = $3 WHERE id = $1 RETURNING steps",
+    [id, step, upid],
+  );
+  return rows[0]?.steps ?? {};
+}
+
+/** VMIDs reserved by operations in flight that will create them. */
+export async function reservedTargetVmids(sql: Sql, clusterId: string): Promise<Set<number>> {
+  const { rows } = await sql.query<{ target_vmid: number }>(
+    "SELECT target_vmid FROM operations WHERE cluster_id = $1 AND state IN ('queued', 'running') AND target_vmid IS NOT NULL",
+    [clusterId],
+  );
+  return new Set(rows.map((r) => r.target_vmid));
 }
 
 export async function recordProgress(sql: Sql, id: string, progress: number, message: string): Promise<OperationRecord | null> {
@@ -159,12 +218,13 @@ export async function listActiveOperations(sql: Sql, clusterId: string): Promise
   return rows.map(fromRow);
 }
 
-/** Which of these UPIDs other operations already recorded as theirs. */
+/** Which of these UPIDs other operations, or other steps of this one, already recorded as theirs. */
 export async function upidsClaimedByOthers(sql: Sql, operationId: string, upids: string[]): Promise<Set<string>> {
   if (upids.length === 0) return new Set();
-  const { rows } = await sql.query<{ upid: string }>("SELECT upid FROM operations WHERE id <> $1 AND upid = ANY($2::text[])", [
-    operationId,
-    upids,
-  ]);
+  const { rows } = await sql.query<{ upid: string }>(
+    `SELECT upid FROM operations WHERE id <> $1 AND upid = ANY($2::text[])
+     UNION SELECT s.value AS upid FROM operations o, jsonb_each_text(o.steps) s WHERE s.value = ANY($2::text[])`,
+    [operationId, upids],
+  );
   return new Set(rows.map((r) => r.upid));
 }

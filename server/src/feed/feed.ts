@@ -1,4 +1,5 @@
 import type { ClusterStatus } from "../../../shared/src/protocol.ts";
+import type { ManagedApp } from "../db/apps.ts";
 import type { OperationRecord } from "../db/operations.ts";
 import type { HostPlacement, ObservedGuest, ObservedHost } from "../sync/model.ts";
 
@@ -9,6 +10,8 @@ export type FeedEvent =
   /** A whole cycle's observation, metrics included: metrics travel only here, never into Postgres. */
   | { type: "estate"; clusterId: string; hosts: (ObservedHost & HostPlacement)[]; guests: ObservedGuest[] }
   | { type: "operation"; operation: OperationRecord }
+  /** Proximity started or stopped managing a guest (deploy, clone, restore, adopt; delete): `app` null when it stopped. */
+  | { type: "app"; clusterId: string; vmid: number; app: ManagedApp | null }
   /** Self-healing at work, or an alert for a person. */
   | {
       type: "event";

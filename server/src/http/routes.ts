@@ -2,28 +2,22 @@ import express, { type ErrorRequestHandler, type Express, type Request, type Res
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { commandForAction } from "../../../shared/src/commands.ts";
-import type { RejectionCode } from "../../../shared/src/protocol.ts";
 import { listClusters } from "../db/clusters.ts";
 import { getOperation, type OperationRecord } from "../db/operations.ts";
 import type { AuthService } from "../auth/service.ts";
+import type { Catalog } from "../catalog/index.ts";
+import type { ClusterManager } from "../clusters/manager.ts";
 import type { OperationContext } from "../operations/context.ts";
 import { submitCommand } from "../operations/submit.ts";
 import { CONTROLLERS, requestHealing, type ControllerName } from "../healing/schedule.ts";
 import type { PatchStats } from "../world/patch-stats.ts";
 import { registerAuthRoutes, type AuthRouteDeps } from "./auth-routes.ts";
+import { registerClusterRoutes } from "./cluster-routes.ts";
+import { registerEstateRoutes } from "./estate-routes.ts";
+import { registerOperationRoutes } from "./operation-routes.ts";
 import { requireRole, type AuthedRequest } from "./require-role.ts";
-
-const STATUS_FOR: Record<RejectionCode, number> = {
-  unauthorized: 401,
-  invalid_payload: 400,
-  unknown_command: 404,
-  forbidden: 403,
-  not_found: 404,
-  busy: 409,
-  invalid_state: 409,
-  cluster_offline: 503,
-  internal: 500,
-};
+import { STATUS_FOR } from "./respond.ts";
+import { registerScheduleRoutes } from "./schedule-routes.ts";
 
 const OPERATION_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -32,6 +26,8 @@ export interface HttpDeps extends AuthRouteDeps {
   operations: OperationContext;
   patchStats: PatchStats;
   staticDir: string;
+  clusterManager: ClusterManager;
+  reloadCatalog: () => Promise<Catalog>;
 }
 
 export function registerRoutes(app: Express, deps: HttpDeps): void {
@@ -99,6 +95,11 @@ export function registerRoutes(app: Express, deps: HttpDeps): void {
     else res.status(STATUS_FOR[result.rejection.code]).json(result.rejection);
   });
 
+  registerOperationRoutes(app, deps.operations, deps.auth, deps.reloadCatalog);
+  registerEstateRoutes(app, deps.operations, deps.auth);
+  registerScheduleRoutes(app, deps.operations, deps.auth);
+  registerClusterRoutes(app, sql, deps.clusterManager, deps.auth, deps.operations.now);
+
   app.use("/api", (_req, res) => {
     res.status(404).json({ code: "not_found", message: "No such API route." });
   });
@@ -122,6 +123,9 @@ function operationJson(op: OperationRecord) {
     vmid: op.vmid,
     node: op.node,
     requestedBy: op.requestedBy,
+    summary: op.summary,
+    targetVmid: op.targetVmid,
+    targetNode: op.targetNode || null,
     state: op.state,
     progress: op.progress,
     message: op.message,

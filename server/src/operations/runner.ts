@@ -4,9 +4,10 @@ import { appendAudit } from "../db/audit.ts";
 import { finishOperation, getOperation, markRunning, recordProgress, type OperationRecord } from "../db/operations.ts";
 import { ProxmoxError, TaskFailedError } from "../proxmox/index.ts";
 import type { OperationContext } from "./context.ts";
-import { runPowerAction } from "./lifecycle.ts";
+import { HANDLERS } from "./handlers.ts";
 import type { OperationOutcome } from "./outcome.ts";
 import { OPERATION_QUEUE_OPTIONS, OPERATION_WORKER_OPTIONS, queueFor } from "./queues.ts";
+import type { StepEnv } from "./task-step.ts";
 
 interface OperationJob {
   operationId: string;
@@ -32,9 +33,21 @@ export async function runOperationJob(ctx: OperationContext, job: Job<OperationJ
   if (!op) return;
   ctx.feed.publish({ type: "operation", operation: op });
 
+  const client = ctx.clusters.get(op.clusterId);
+  if (!client) {
+    await finishOperationRecorded(ctx, op, { state: "failed", message: "The cluster is no longer configured.", error: `no cluster ${op.clusterId}` });
+    return;
+  }
+  const report = async (progress: number, message: string) => {
+    const updated = await recordProgress(ctx.sql, op.id, progress, message);
+    if (updated) ctx.feed.publish({ type: "operation", operation: updated });
+  };
+  // `resumed`: an earlier attempt got as far as marking the operation running, then stopped.
+  const env: StepEnv = { ctx, client, op, report, signal: job.signal, resumed: stored.state === "running" };
+  const handler = HANDLERS[op.kind];
   let outcome: OperationOutcome;
   try {
-    outcome = await execute(ctx, op, job.signal, stored.state === "running");
+    outcome = await handler.run(env);
   } catch (error) {
     const lastAttempt = job.retryCount >= OPERATION_QUEUE_OPTIONS.retryLimit;
     if (isTransient(error) && !lastAttempt) {
@@ -42,24 +55,22 @@ export async function runOperationJob(ctx: OperationContext, job: Job<OperationJ
       throw error;
     }
     outcome = { state: "failed", message: failureMessage(op, error), error: describe(error) };
+    if (handler.cleanUp) outcome.message += await cleanUpAfterFailure(env, handler.cleanUp);
   }
   await finishOperationRecorded(ctx, op, outcome);
 }
 
-/** `resumed`: an earlier attempt got as far as marking the operation running, then stopped. */
-async function execute(ctx: OperationContext, op: OperationRecord, signal: AbortSignal, resumed: boolean): Promise<OperationOutcome> {
-  const client = ctx.clusters.get(op.clusterId);
-  if (!client) return { state: "failed", message: "The cluster is no longer configured.", error: `no cluster ${op.clusterId}` };
-  const report = async (progress: number, message: string) => {
-    const updated = await recordProgress(ctx.sql, op.id, progress, message);
-    if (updated) ctx.feed.publish({ type: "operation", operation: updated });
-  };
-  switch (op.kind) {
-    case "start":
-    case "stop":
-    case "shutdown":
-    case "reboot":
-      return runPowerAction(ctx, client, op, report, signal, resumed);
+/**
+ * Cleanup runs only after a final failure, never before a retry (it would undo work the retry resumes).
+ * If the cleanup itself fails, the operation still ends, saying what may be left behind.
+ */
+async function cleanUpAfterFailure(env: StepEnv, cleanUp: (env: StepEnv) => Promise<string[]>): Promise<string> {
+  try {
+    const removed = await cleanUp(env);
+    return removed.length > 0 ? ` Cleaned up: ${removed.join("; ")}.` : "";
+  } catch (error) {
+    env.ctx.log.error({ operationId: env.op.id, err: describe(error) }, "cleanup after a failed operation failed");
+    return ` Cleanup failed (${describe(error)}): check for leftovers of operation ${env.op.id}.`;
   }
 }
 
@@ -80,7 +91,7 @@ export async function finishOperationRecorded(
       tx,
       {
         actor: op.requestedBy,
-        action: `guest.${op.kind}`,
+        action: typeof op.params.command === "string" ? op.params.command : `operation.${op.kind}`,
         target: `${op.clusterId}/${op.vmid}`,
         outcome: outcome.state,
         detail: { operationId: op.id, error: outcome.error, resolvedBy },

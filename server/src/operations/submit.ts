@@ -1,14 +1,17 @@
 import { randomUUID } from "node:crypto";
 import { commands, isCommandName, type CommandName } from "../../../shared/src/commands.ts";
-import { roleAllows, type OperationKind, type Rejection } from "../../../shared/src/protocol.ts";
+import type { Struct } from "superstruct";
+import { roleAllows, type Rejection } from "../../../shared/src/protocol.ts";
 import { appendAudit } from "../db/audit.ts";
 import { listClusters } from "../db/clusters.ts";
 import { findGuest } from "../db/estate.ts";
 import { findActiveOperation, insertOperation } from "../db/operations.ts";
+import { storeDeploymentSecrets } from "../db/deployment-secrets.ts";
 import { bossDb } from "../jobs/boss.ts";
-import type { GuestFacts } from "../sync/model.ts";
+import { ProxmoxError } from "../proxmox/index.ts";
 import type { Actor } from "./actor.ts";
 import type { OperationContext } from "./context.ts";
+import { planCommand, type PlanResult } from "./plans/index.ts";
 import { queueFor } from "./queues.ts";
 import { validatePayload } from "./validate.ts";
 
@@ -23,26 +26,42 @@ const reject = (code: Rejection["code"], message: string, extra: Partial<Rejecti
  * The single entry for every command, from the room and from HTTP alike:
  * validate → authorize → check the guest → one transaction with the operation row and its job.
  */
-export async function submitCommand(ctx: OperationContext, actor: Actor, name: unknown, payload: unknown): Promise<SubmitResult> {
+export async function submitCommand(
+  ctx: OperationContext,
+  actor: Actor,
+  name: unknown,
+  payload: unknown,
+  /** Set by the server itself (a schedule's retention), never by a client. */
+  internalParams: Record<string, unknown> = {},
+): Promise<SubmitResult> {
   if (!isCommandName(name)) {
     return reject("unknown_command", `Unknown command ${JSON.stringify(String(name).slice(0, 64))}.`);
   }
   const command = commands[name];
-  const valid = validatePayload(command.payload, payload);
+  const valid = validatePayload(command.payload as Struct<any, any>, payload);
   if (!valid.ok) return valid;
   if (!roleAllows(actor.role, command.role)) {
     return reject("forbidden", `${command.label} needs the ${command.role} role; you are ${actor.role}.`);
   }
-  const { cluster: clusterId, vmid } = valid.value;
+  const { cluster: clusterId } = valid.value as { cluster: string };
   const cluster = (await listClusters(ctx.sql)).find((c) => c.id === clusterId);
-  if (!cluster || !ctx.clusters.get(clusterId)) return reject("not_found", `No cluster "${clusterId}".`);
+  const client = ctx.clusters.get(clusterId);
+  if (!cluster || !client) return reject("not_found", `No cluster "${clusterId}".`);
   if (cluster.status === "offline") {
     return reject("cluster_offline", `Cluster ${cluster.name} is unreachable: ${cluster.lastError || "no answer"}.`);
   }
-  const guest = await findGuest(ctx.sql, clusterId, vmid);
-  if (!guest) return reject("not_found", `No guest ${vmid} in cluster ${cluster.name}.`);
-  const refusal = precondition(command.operation, guest);
-  if (refusal) return reject("invalid_state", refusal);
+  const vmid = (valid.value as { vmid?: number }).vmid;
+  const guest = command.targetsGuest && vmid !== undefined ? await findGuest(ctx.sql, clusterId, vmid) : null;
+  let planned: PlanResult;
+  try {
+    planned = await planCommand({ ctx, client, cluster, command: name, payload: valid.value, guest });
+  } catch (error) {
+    // Planning asks Proxmox (free VMIDs, storages, node memory); its refusal or silence is the user's answer.
+    if (error instanceof ProxmoxError) return reject("cluster_offline", `Proxmox did not answer while planning: ${error.pveMessage || error.message}`);
+    throw error;
+  }
+  if (!planned.ok) return planned;
+  const { plan } = planned;
 
   const now = ctx.now();
   const inserted = await ctx.sql.transaction(async (tx) => {
@@ -50,49 +69,45 @@ export async function submitCommand(ctx: OperationContext, actor: Actor, name: u
       tx,
       {
         id: randomUUID(),
-        kind: command.operation,
+        kind: plan.kind,
         clusterId,
-        vmid,
-        node: guest.node,
-        guestType: guest.type,
+        vmid: plan.vmid,
+        node: plan.node,
+        guestType: plan.guestType,
         requestedBy: actor.name,
-        params: {},
+        params: { ...plan.params, ...internalParams, command: name },
+        targetVmid: plan.targetVmid ?? null,
+        targetNode: plan.targetNode ?? "",
+        summary: plan.summary,
       },
       now,
     );
     if (!op) return null;
+    if (plan.secrets) await storeDeploymentSecrets(tx, ctx.box, op.id, plan.secrets);
     await ctx.boss.send(queueFor(op.kind), { operationId: op.id }, { db: bossDb(tx) });
-    await appendAudit(tx, auditRequested(actor, name, clusterId, vmid, op.id), now);
+    await appendAudit(tx, auditRequested(actor, name, clusterId, plan.vmid, op.id, plan.summary), now);
     return op;
   });
   if (!inserted) {
-    const active = await findActiveOperation(ctx.sql, clusterId, vmid);
+    const active = await findActiveOperation(ctx.sql, clusterId, plan.vmid);
+    const what = guest ? guest.name : `guest ${plan.vmid}`;
     return reject(
       "busy",
-      active ? `Busy: operation ${active.kind} (${active.id}) is in progress on ${guest.name}.` : `Busy: ${guest.name} has an operation in progress.`,
+      active ? `Busy: operation ${active.kind} (${active.id}) is in progress on ${what}.` : `Busy: ${what} has an operation in progress.`,
       active ? { operationId: active.id } : {},
     );
   }
   ctx.feed.publish({ type: "operation", operation: inserted });
-  ctx.log.info({ operationId: inserted.id, kind: inserted.kind, clusterId, vmid, actor: actor.name }, "operation queued");
+  ctx.log.info({ operationId: inserted.id, kind: inserted.kind, clusterId, vmid: plan.vmid, actor: actor.name }, "operation queued");
   return { ok: true, operationId: inserted.id };
 }
 
-function precondition(kind: OperationKind, guest: GuestFacts): string | null {
-  const who = `${guest.name} (${guest.vmid})`;
-  if (guest.template) return `${who} is a template; templates cannot be started or stopped.`;
-  if (guest.status === "unknown") return `The state of ${who} is unknown (its node may be offline); try again once it reports.`;
-  if (kind === "start" && guest.status === "running") return `${who} is already running.`;
-  if (kind !== "start" && guest.status !== "running") return `${who} is not running.`;
-  return null;
-}
-
-function auditRequested(actor: Actor, command: CommandName, clusterId: string, vmid: number, operationId: string) {
+function auditRequested(actor: Actor, command: CommandName, clusterId: string, vmid: number, operationId: string, summary: string) {
   return {
     actor: actor.name,
     action: command,
     target: `${clusterId}/${vmid}`,
     outcome: "requested",
-    detail: { operationId, role: actor.role },
+    detail: { operationId, role: actor.role, summary },
   };
 }

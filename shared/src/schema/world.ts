@@ -19,6 +19,12 @@ export const Operation = schema(
     error: t.string().default(""),
     createdAt: t.float64().default(0),
     finishedAt: t.float64().default(0),
+    /** The guest an operation creates or moves to (clone, deploy, restore as new), 0 otherwise. */
+    targetVmid: t.uint32().default(0),
+    /** The node it acts towards (migrate, clone, deploy), "" otherwise. */
+    targetNode: t.string().default(""),
+    /** One line a person reads in the operations log, e.g. "Clone web-1 → web-2 on pve2". */
+    summary: t.string().default(""),
   },
   "Operation",
 );
@@ -45,6 +51,17 @@ export const Guest = schema(
     operationId: t.string().default(""),
     /** Type of a Proxmox task running on the guest that Proximity did not start (e.g. "vzdump"), or "". */
     externalTask: t.string().default(""),
+    /** Created by Proximity or adopted: Proximity records its app and config. */
+    managed: t.boolean().default(false),
+    /** Catalog app id it runs, "" when none is known. */
+    app: t.string().default(""),
+    /** Where the app answers (http://IP:port), "" when unknown. */
+    appUrl: t.string().default(""),
+    /**
+     * When the guest booted, ms since the epoch (server clock); 0 when not running. Replaces `uptime`,
+     * which the server no longer writes (it advanced on every metrics broadcast): show now − bootedAt.
+     */
+    bootedAt: t.float64().default(0),
   },
   "Guest",
 );
@@ -62,6 +79,8 @@ export const Host = schema(
     rack: t.string().default(""),
     slot: t.uint8().default(0),
     guests: t.map(Guest),
+    /** When the host booted, ms since the epoch (server clock); 0 when unknown. Replaces `uptime`, as on Guest. */
+    bootedAt: t.float64().default(0),
   },
   "Host",
 );
@@ -99,12 +118,63 @@ export const WorldEvent = schema(
 );
 export type WorldEvent = SchemaType<typeof WorldEvent>;
 
+/**
+ * One connected user as the others see them. Lives only in the room (never in Postgres): it is gone when the
+ * user leaves, and after a server restart everyone simply joins again.
+ */
+export const Presence = schema(
+  {
+    sessionId: t.string().default(""),
+    name: t.string().default(""),
+    role: t.string().default(""),
+    /** CSS colour of the avatar, the name tag and the outline on what this user has selected. */
+    color: t.string().default(""),
+    /** Eye position in metres, hall coordinates. */
+    x: t.float32().default(0),
+    y: t.float32().default(0),
+    z: t.float32().default(0),
+    /** Facing in radians (Babylon's rotation.y) and looking up/down. */
+    yaw: t.float32().default(0),
+    pitch: t.float32().default(0),
+    /** Guest key "cluster/vmid" this user has selected, or "". */
+    selection: t.string().default(""),
+    /** False while the connection is dropped and the server holds the place for a reconnection. */
+    connected: t.boolean().default(true),
+    updatedAt: t.float64().default(0),
+  },
+  "Presence",
+);
+export type Presence = SchemaType<typeof Presence>;
+
+/** A dangerous command an operator asked for, waiting on the object for an admin to approve or reject it. */
+export const Proposal = schema(
+  {
+    id: t.string().default(""),
+    command: t.string().default(""),
+    /** The command's payload as JSON, exactly what runs on approval. */
+    payload: t.string().default(""),
+    /** One line a person reads, e.g. "Delete web-1 (101)". */
+    summary: t.string().default(""),
+    proposer: t.string().default(""),
+    clusterId: t.string().default(""),
+    vmid: t.uint32().default(0),
+    createdAt: t.float64().default(0),
+    expiresAt: t.float64().default(0),
+  },
+  "Proposal",
+);
+export type Proposal = SchemaType<typeof Proposal>;
+
 export const WorldState = schema(
   {
     protocol: t.uint16().default(0),
     clusters: t.map(Cluster),
     operations: t.map(Operation),
     events: t.map(WorldEvent),
+    /** Connected users by session id. */
+    users: t.map(Presence),
+    /** Pending proposals by id. */
+    proposals: t.map(Proposal),
   },
   "WorldState",
 );
