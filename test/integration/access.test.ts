@@ -9,7 +9,7 @@ import { joinWorld, waitFor } from "../support/world-client.ts";
 let app: TestProximity;
 
 beforeAll(async () => {
-  app = await startProximity();
+  app = await startProximity({ simulator: { guests: 96 } });
 });
 
 afterAll(async () => {

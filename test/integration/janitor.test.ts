@@ -55,7 +55,7 @@ describe("stuck-operation janitor", () => {
     expect(await runJanitor(app.server.operations)).toMatchObject({ checked: 0 });
 
     const first = await runJanitor(later);
-    expect(first).toEqual({ checked: 3, succeeded: 1, failed: 1, left: 1 });
+    expect(first).toEqual({ checked: 3, succeeded: 1, failed: 1, left: 1, resumed: 0 });
     expect(await getOperation(app.server.db.sql, done.op.id)).toMatchObject({ state: "succeeded" });
     expect(await getOperation(app.server.db.sql, abandoned.op.id)).toMatchObject({
       state: "failed",
@@ -64,7 +64,7 @@ describe("stuck-operation janitor", () => {
     expect(await getOperation(app.server.db.sql, slow.op.id)).toMatchObject({ state: "running" });
 
     const second = await runJanitor(later);
-    expect(second).toEqual({ checked: 1, succeeded: 0, failed: 0, left: 1 });
+    expect(second).toEqual({ checked: 1, succeeded: 0, failed: 0, left: 1, resumed: 0 });
     app.sim.setFaults({});
 
     // The freed guest takes a new command at once.
@@ -72,6 +72,32 @@ describe("stuck-operation janitor", () => {
     await waitFor(room, (s) => s.operations.get(operationId)?.state === "succeeded");
     // Self-healing is visible in the world.
     await waitFor(room, (s) => [...s.events.values()].some((e) => e.source === "janitor" && /3 stuck operation/.test(e.message)));
+  });
+
+  it("hands a stranded multi-step operation to a fresh job, which finishes it without repeating a step", async () => {
+    const guest = app.sim.model.listGuests().find((g) => g.status === "stopped" && !g.lock && !g.template && !used.has(g.vmid))!;
+    used.add(guest.vmid);
+    const op = (await insertOperation(
+      app.server.db.sql,
+      {
+        id: randomUUID(),
+        kind: "snapshot",
+        clusterId: app.clusterId,
+        vmid: guest.vmid,
+        node: guest.node,
+        guestType: guest.type,
+        requestedBy: "operator",
+        params: { snapname: "stranded", command: "guest.snapshot" },
+      },
+      new Date(),
+    ))!;
+    await markRunning(app.server.db.sql, op.id, new Date());
+    const report = await runJanitor(later);
+    expect(report).toMatchObject({ resumed: 1 });
+    await waitFor(room, (s) => s.operations.get(op.id)?.state === "succeeded");
+    const snapshots = await client().listSnapshots(guest.node, guest.type, guest.vmid);
+    expect(snapshots.filter((snap) => snap.name === "stranded")).toHaveLength(1);
+    expect(await runJanitor(later)).toMatchObject({ resumed: 0 });
   });
 
   it("runs as a scheduled job that an admin can also trigger", async () => {

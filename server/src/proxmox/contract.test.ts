@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it, type TestContext } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, type TestContext } from "vitest";
 import { startSimulator, type Simulator } from "../simulator/index.ts";
 import { ProxmoxClient, type ProxmoxClientOptions, type ProxmoxConnection } from "./client.ts";
 import { ProxmoxError } from "./errors.ts";
 import { followTask } from "./follow-task.ts";
+import type { CreateContainerParams } from "./operation-params.ts";
 import { isGuestResource, type ClusterGuestResource, type GuestListEntry } from "./shapes.ts";
 import { normalizeFingerprint, type ProxmoxTls } from "./tls.ts";
 import { parseUpid } from "./upid.ts";
@@ -153,7 +154,7 @@ export function registerProxmoxContract(name: string, factory: () => Promise<Con
     });
 
     it("reads storages, their content and the node's task list", async () => {
-      const storages = await client.storages(node);
+      const storages = await client.listStorages(node);
       expect(storages.length).toBeGreaterThan(0);
       const withContent = storages.find((s) => s.active !== false && s.content.length > 0)!;
       for (const item of await client.storageContent(node, withContent.storage)) {
@@ -288,6 +289,193 @@ export function registerProxmoxContract(name: string, factory: () => Promise<Con
         const error = await failure(wrong.version());
         expect(error).toMatchObject({ status: 401, kind: "auth", method: "POST", path: "/access/ticket" });
         expect(error.message).not.toContain("not-the-password");
+      });
+    });
+
+    // Writes that create and destroy guests: only against a simulator, never a real cluster.
+    describe("guest operations", () => {
+      const DEBIAN = "local:vztmpl/debian-12-standard_12.7-1_amd64.tar.zst";
+      const finish = (upid: string) => followTask(client, upid, { intervalMs: 25, timeoutMs: 30_000 });
+      const lockOf = async (vmid: number) => (await client.clusterResources("vm")).filter(isGuestResource).find((g) => g.vmid === vmid)?.lock;
+      const sim = () => target.sim!;
+
+      beforeEach((ctx) => {
+        if (!target.sim) ctx.skip();
+      });
+      afterEach(() => target.sim?.setFaults({}));
+
+      async function container(overrides: Partial<CreateContainerParams> = {}): Promise<number> {
+        const vmid = await client.nextId();
+        await finish(await client.createContainer(node, { vmid, ostemplate: DEBIAN, hostname: `ct-${vmid}`, rootfs: "local-lvm:4", ...overrides }));
+        return vmid;
+      }
+
+      it("checks vmids, lists storages by content and their volumes by vmid", async () => {
+        const next = await client.nextId();
+        expect(await client.isVmidFree(next)).toBe(true);
+        const taken = (await client.clusterResources("vm")).find(isGuestResource)!;
+        expect(await client.isVmidFree(taken.vmid)).toBe(false);
+        const backupStores = await client.listStorages(node, { content: "backup" });
+        expect(backupStores.map((s) => s.storage).sort()).toEqual(["local", "nas"]);
+        expect(backupStores.find((s) => s.storage === "nas")).toMatchObject({ shared: true, active: true, enabled: true });
+        for (const s of backupStores) expect(s.content).toContain("backup");
+        const templates = await client.storageContent(node, "local", { content: "vztmpl" });
+        expect(templates.map((t) => t.volid)).toContain(DEBIAN);
+        const rootdirs = await client.storageContent(node, "local-lvm", { vmid: taken.vmid });
+        for (const v of rootdirs) expect(v.vmid).toBe(taken.vmid);
+      });
+
+      it("creates a container locked 'create' until its task ends, visible in /cluster/resources at once", async () => {
+        sim().setFaults({ slowTaskFactor: 4 });
+        const vmid = await client.nextId();
+        const upid = await client.createContainer(node, {
+          vmid,
+          ostemplate: DEBIAN,
+          hostname: "web-1",
+          cores: 2,
+          memory: 1024,
+          rootfs: "local-lvm:8",
+          net0: "name=eth0,bridge=vmbr0,ip=dhcp",
+          unprivileged: true,
+          tags: "prod;web",
+          start: true,
+        });
+        expect(parseUpid(upid)).toMatchObject({ type: "vzcreate", id: String(vmid), node });
+        expect(await lockOf(vmid)).toBe("create");
+        expect(await client.isVmidFree(vmid)).toBe(false);
+        await finish(upid);
+        expect(await lockOf(vmid)).toBeUndefined();
+        const config = await client.guestConfig(node, "lxc", vmid);
+        expect(config).toMatchObject({ hostname: "web-1", cores: 2, memory: 1024, tags: "prod;web", rootfs: `local-lvm:vm-${vmid}-disk-0,size=8G` });
+        await expect.poll(async () => (await client.guestStatus(node, "lxc", vmid)).status).toBe("running");
+        const nics = await client.containerInterfaces(node, vmid);
+        expect(nics.find((n) => n.name === "eth0")?.inet).toMatch(/^10\.20\.\d+\.\d+\/24$/);
+
+        const missing = await failure(client.createContainer(node, { vmid: vmid + 1000, ostemplate: "local:vztmpl/none.tar.zst", rootfs: "local-lvm:4" }));
+        expect(missing).toMatchObject({ status: 500, kind: "not_found", method: "POST" });
+        expect(missing.message).toContain("volume 'local:vztmpl/none.tar.zst' does not exist");
+        const duplicate = await failure(client.createContainer(node, { vmid, ostemplate: DEBIAN, rootfs: "local-lvm:4" }));
+        expect(duplicate).toMatchObject({ status: 500, kind: "conflict" });
+        expect(duplicate.message).toContain(`CT ${vmid} already exists on node '${node}'`);
+      });
+
+      it("updates the config synchronously and resizes disks upwards only", async () => {
+        const vmid = await container();
+        const { digest } = await client.guestConfig(node, "lxc", vmid);
+        expect(await client.updateGuestConfig(node, "lxc", vmid, { cores: 3, memory: 2048, digest })).toBeNull();
+        expect(await client.guestConfig(node, "lxc", vmid)).toMatchObject({ cores: 3, memory: 2048 });
+        const stale = await failure(client.updateGuestConfig(node, "lxc", vmid, { cores: 1, digest }));
+        expect(stale.kind).toBe("conflict");
+
+        const grow = await client.resizeDisk(node, "lxc", vmid, "rootfs", "+2G");
+        expect(grow).not.toBeNull();
+        await finish(grow!);
+        expect((await client.guestConfig(node, "lxc", vmid)).rootfs).toBe(`local-lvm:vm-${vmid}-disk-0,size=6G`);
+        const shrink = await failure(finish((await client.resizeDisk(node, "lxc", vmid, "rootfs", "1G"))!));
+        expect(shrink).toMatchObject({ exitstatus: "unable to shrink disk size", taskType: "resize" });
+      });
+
+      it("snapshots, lists with 'current', rolls back and deletes, locking while each task runs", async () => {
+        const vmid = await container({ cores: 1 });
+        sim().setFaults({ slowTaskFactor: 4 });
+        const first = await client.createSnapshot(node, "lxc", vmid, "before", "clean install");
+        expect(await lockOf(vmid)).toBe("snapshot");
+        await finish(first);
+        sim().setFaults({});
+        await client.updateGuestConfig(node, "lxc", vmid, { cores: 4 });
+        await finish(await client.createSnapshot(node, "lxc", vmid, "after"));
+        const listed = await client.listSnapshots(node, "lxc", vmid);
+        expect(listed.map((s) => [s.name, s.parent])).toEqual([["before", undefined], ["after", "before"], ["current", "after"]]);
+        expect(listed[0]).toMatchObject({ description: "clean install" });
+        expect(typeof listed[0]!.snaptime).toBe("number");
+        expect(listed.at(-1)).toMatchObject({ running: false, description: "You are here!" });
+
+        await finish(await client.rollbackSnapshot(node, "lxc", vmid, "before"));
+        expect((await client.guestConfig(node, "lxc", vmid)).cores).toBe(1);
+        await finish(await client.deleteSnapshot(node, "lxc", vmid, "before"));
+        expect((await client.listSnapshots(node, "lxc", vmid)).map((s) => s.name)).toEqual(["after", "current"]);
+        const duplicate = await failure(finish(await client.createSnapshot(node, "lxc", vmid, "after")));
+        expect(duplicate).toMatchObject({ exitstatus: "snapshot name 'after' already used", kind: "conflict" });
+        expect(() => client.createSnapshot(node, "lxc", vmid, "no spaces")).toThrow(TypeError);
+      });
+
+      it("clones with the right name parameter per type and refuses a linked clone of a non-template", async () => {
+        const vmid = await container();
+        const linked = await failure(client.cloneGuest(node, "lxc", vmid, { newid: await client.nextId(), full: false }));
+        expect(linked).toMatchObject({ status: 500, kind: "server" });
+        expect(linked.message).toContain("Linked clone feature for");
+        const newid = await client.nextId();
+        await finish(await client.cloneGuest(node, "lxc", vmid, { newid, name: "ct-copy", full: true }));
+        expect((await client.guestConfig(node, "lxc", newid)).hostname).toBe("ct-copy");
+
+        const template = sim().model.createGuest({ type: "qemu", node, template: true, name: "golden" });
+        const vmClone = await client.nextId();
+        const upid = await client.cloneGuest(node, "qemu", template.vmid, { newid: vmClone, name: "from-golden" });
+        expect(parseUpid(upid)).toMatchObject({ type: "qmclone", id: String(template.vmid) });
+        expect(await lockOf(vmClone)).toBe("clone");
+        await finish(upid);
+        expect((await client.guestConfig(node, "qemu", vmClone)).name).toBe("from-golden");
+      });
+
+      it("backs up with notes, restores over the original and deletes the archive", async () => {
+        const vmid = await container();
+        const backup = await client.vzdump(node, { vmid, storage: "local", mode: "snapshot", compress: "zstd", "notes-template": "{{guestname}}" });
+        expect(await lockOf(vmid)).toBe("backup");
+        await finish(backup);
+        expect(await lockOf(vmid)).toBeUndefined();
+        const [archive] = await client.storageContent(node, "local", { content: "backup", vmid });
+        expect(archive).toMatchObject({ vmid, notes: `ct-${vmid}`, format: "tar.zst", content: "backup", protected: false });
+        expect(archive!.volid).toMatch(new RegExp(`^local:backup/vzdump-lxc-${vmid}-\\d{4}_\\d\\d_\\d\\d-\\d\\d_\\d\\d_\\d\\d\\.tar\\.zst$`));
+        expect(archive!.ctime).toBeGreaterThan(0);
+
+        await finish(await client.createContainer(node, { vmid, ostemplate: archive!.volid, restore: true, force: true, storage: "local-lvm" }));
+        const removal = await client.deleteVolume(node, "local", archive!.volid);
+        await finish(removal!);
+        expect(await client.storageContent(node, "local", { content: "backup", vmid })).toEqual([]);
+
+        const vm = sim().model.createGuest({ type: "qemu", node, name: "vm-to-restore", diskGiB: 4 });
+        await finish(await client.vzdump(node, { vmid: vm.vmid, storage: "nas" }));
+        const [vma] = await client.storageContent(node, "nas", { content: "backup", vmid: vm.vmid });
+        const restoredId = await client.nextId();
+        await finish(await client.restoreVm(node, { vmid: restoredId, archive: vma!.volid, storage: "local-lvm", unique: true }));
+        expect((await client.guestConfig(node, "qemu", restoredId)).name).toBe("vm-to-restore");
+      });
+
+      it("pulls an OCI image that a container can then be created from", async () => {
+        const upid = await client.pullOciImage(node, "local", { reference: "docker.io/library/redis:7.4", filename: "redis-7.4" });
+        await finish(upid);
+        const volid = "local:vztmpl/redis-7.4.tar";
+        expect((await client.storageContent(node, "local", { content: "vztmpl" })).map((v) => v.volid)).toContain(volid);
+        const vmid = await container({ ostemplate: volid, entrypoint: "redis-server", env: "REDIS_PORT=6379" });
+        expect(await client.guestConfig(node, "lxc", vmid)).toMatchObject({ entrypoint: "redis-server", ostype: "unmanaged" });
+      });
+
+      it("migrates a running container only with restart, then it lives on the target", async () => {
+        const other = (await client.nodes()).map((n) => n.node).find((n) => n !== node)!;
+        const vmid = await container();
+        sim().model.externalAction(vmid, "start");
+        const refused = await failure(client.migrateGuest(node, "lxc", vmid, { target: other }));
+        expect(refused).toMatchObject({ status: 500, kind: "conflict" });
+        await finish(await client.migrateGuest(node, "lxc", vmid, { target: other, restart: true }));
+        const moved = (await client.clusterResources("vm")).filter(isGuestResource).find((g) => g.vmid === vmid);
+        expect(moved?.node).toBe(other);
+        expect((await client.guestStatus(other, "lxc", vmid)).status).toBe("running");
+      });
+
+      it("refuses to delete running and protected guests, then deletes one everywhere", async () => {
+        const vmid = await container();
+        sim().model.externalAction(vmid, "start");
+        const running = await failure(client.deleteGuest(node, "lxc", vmid));
+        expect(running).toMatchObject({ status: 500, kind: "conflict" });
+        expect(running.message).toContain(`unable to destroy CT ${vmid} - container is running`);
+        sim().model.externalAction(vmid, "stop");
+        sim().model.setProtection(vmid, true);
+        const protectedGuest = await failure(client.deleteGuest(node, "lxc", vmid));
+        expect(protectedGuest.message).toContain(`can't remove CT ${vmid} - protection mode enabled`);
+        await client.updateGuestConfig(node, "lxc", vmid, { delete: "protection" });
+        await finish(await client.deleteGuest(node, "lxc", vmid, { purge: true, "destroy-unreferenced-disks": true }));
+        expect((await client.clusterResources("vm")).some((r) => isGuestResource(r) && r.vmid === vmid)).toBe(false);
+        expect(await client.isVmidFree(vmid)).toBe(true);
       });
     });
 

@@ -23,6 +23,15 @@ export {
 } from "./client.ts";
 export { ProxmoxError, TaskFailedError, type HttpMethod, type ProxmoxErrorKind } from "./errors.ts";
 export { followTask, type FollowTaskOptions, type TaskOutcome } from "./follow-task.ts";
+export type {
+  CloneParams,
+  CreateContainerParams,
+  DeleteGuestParams,
+  MigrateParams,
+  OciPullParams,
+  RestoreVmParams,
+  VzdumpParams,
+} from "./operation-params.ts";
 export { normalizeFingerprint, type ProxmoxTls } from "./tls.ts";
 export { InvalidUpidError, isUpid, parseUpid, type Upid } from "./upid.ts";
 export { isGuestResource } from "./shapes.ts";
@@ -40,8 +49,10 @@ export type {
   NodeEntry,
   NodeStatus,
   NodeTask,
-  StorageContentEntry,
+  ContainerInterface,
+  Snapshot,
   StorageEntry,
+  StorageVolume,
   TaskLogLine,
   TaskStatus,
   Version,

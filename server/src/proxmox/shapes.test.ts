@@ -4,14 +4,37 @@ import { parseShape, ReplyShapeError } from "./coerce.ts";
 import {
   ClusterResourceShape,
   ClusterStatusEntryShape,
+  ContainerInterfaceShape,
   GuestConfigShape,
   GuestListEntryShape,
   NodeStatusShape,
+  SnapshotShape,
   StorageEntryShape,
+  StorageVolumeShape,
   TaskStatusShape,
 } from "./shapes.ts";
 
 describe("reply shapes", () => {
+  it("reads snapshots with the 'current' pseudo-entry, volumes and container interfaces", () => {
+    const snapshots = parseShape(array(SnapshotShape), [
+      { name: "before", description: "", snaptime: "1767268800", vmstate: 0 },
+      { name: "current", description: "You are here!", running: 1, parent: "before", digest: "ab12" },
+      { name: 2026 },
+    ]);
+    expect(snapshots).toEqual([
+      { name: "before", description: "", snaptime: 1767268800, vmstate: false },
+      { name: "current", description: "You are here!", running: true, parent: "before" },
+      { name: "2026", description: "" },
+    ]);
+    const [volume] = parseShape(array(StorageVolumeShape), [
+      { volid: "local:backup/vzdump-lxc-100-2026_01_01-12_00_00.tar.zst", format: "tar.zst", size: "123", content: "backup", vmid: "100", protected: 1, notes: "web" },
+    ]);
+    expect(volume).toMatchObject({ size: 123, vmid: 100, protected: true, notes: "web" });
+    const [lo] = parseShape(array(ContainerInterfaceShape), [{ name: "lo", hwaddr: "00:00:00:00:00:00", "hardware-address": "x", "ip-addresses": [], inet: "127.0.0.1/8" }]);
+    expect(lo).toEqual({ name: "lo", hwaddr: "00:00:00:00:00:00", inet: "127.0.0.1/8" });
+    expect(() => parseShape(array(SnapshotShape), [{ description: "no name" }])).toThrow(ReplyShapeError);
+  });
+
   it("coerces legacy string numbers and 0/1 booleans and drops unknown keys", () => {
     const [guest] = parseShape(array(GuestListEntryShape), [
       { vmid: "106", status: "running", name: 1234, template: 1, maxmem: "536870912", cpu: 0.01, tags: "web;prod", x: 1 },

@@ -2,6 +2,7 @@ import {
   array,
   boolean,
   coerce,
+  defaulted,
   dynamic,
   enums,
   literal,
@@ -306,7 +307,8 @@ export const StorageEntryShape = object({
 });
 export type StorageEntry = Infer<typeof StorageEntryShape>;
 
-export const StorageContentEntryShape = object({
+/** One volume of `GET /nodes/{node}/storage/{storage}/content`. */
+export const StorageVolumeShape = object({
   volid: string(),
   format: string(),
   size: pveNumber,
@@ -322,7 +324,32 @@ export const StorageContentEntryShape = object({
   used: count,
   encrypted: optional(pveString),
 });
-export type StorageContentEntry = Infer<typeof StorageContentEntryShape>;
+export type StorageVolume = Infer<typeof StorageVolumeShape>;
+
+/**
+ * `GET …/snapshot`: the snapshots plus PVE's pseudo-entry `current` (description "You are here!",
+ * `running`), whose `parent` is the snapshot the present state derives from.
+ */
+export const SnapshotShape = object({
+  name: pveString,
+  description: defaulted(pveString, ""),
+  snaptime: optional(pveInteger),
+  parent: optional(pveString),
+  /** QEMU: RAM state saved with the snapshot. */
+  vmstate: optional(pveBoolean),
+  /** Only on `current`. */
+  running: optional(pveBoolean),
+});
+export type Snapshot = Infer<typeof SnapshotShape>;
+
+/** `GET /nodes/{node}/lxc/{vmid}/interfaces` (running containers only). */
+export const ContainerInterfaceShape = object({
+  name: pveString,
+  hwaddr: optional(pveString),
+  inet: optional(pveString),
+  inet6: optional(pveString),
+});
+export type ContainerInterface = Infer<typeof ContainerInterfaceShape>;
 
 export const TicketShape = object({
   username: string(),

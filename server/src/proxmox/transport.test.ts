@@ -47,7 +47,7 @@ async function failure(promise: Promise<unknown>): Promise<ProxmoxError> {
 describe("wire format", () => {
   it("sends GET and DELETE parameters in the query and never a body", async () => {
     answer = () => json([]);
-    await client().storageContent("pve 1", "local", "backup");
+    await client().storageContent("pve 1", "local", { content: "backup" });
     await client().request("DELETE", "/nodes/pve1/tasks/x", { force: true });
     const [get, del] = server.requests;
     expect(get).toMatchObject({ method: "GET", url: "/api2/json/nodes/pve%201/storage/local/content?content=backup", body: "" });

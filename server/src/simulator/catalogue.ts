@@ -70,12 +70,13 @@ export const ENVIRONMENTS = ["prod", "prod", "prod", "staging", "dev"] as const;
 
 export const LXC_OSTYPES = ["debian", "debian", "ubuntu", "alpine"] as const;
 
-export const CT_TEMPLATES = [
-  { file: "debian-12-standard_12.7-1_amd64.tar.zst", format: "tzst", size: 126_342_421 },
-  { file: "ubuntu-24.04-standard_24.04-2_amd64.tar.zst", format: "tzst", size: 141_228_032 },
-  { file: "alpine-3.21-default_20241217_amd64.tar.xz", format: "txz", size: 3_221_504 },
-  { file: "rockylinux-9-default_20240912_amd64.tar.xz", format: "txz", size: 102_430_720 },
-] as const;
+export const CT_TEMPLATES: readonly { file: string; format: string; size: number; ostype: string; always?: boolean }[] = [
+  { file: "debian-12-standard_12.7-1_amd64.tar.zst", format: "tzst", size: 126_342_421, ostype: "debian", always: true },
+  { file: "debian-13-standard_13.1-2_amd64.tar.zst", format: "tzst", size: 131_870_208, ostype: "debian", always: true },
+  { file: "ubuntu-24.04-standard_24.04-2_amd64.tar.zst", format: "tzst", size: 141_228_032, ostype: "ubuntu", always: true },
+  { file: "alpine-3.21-default_20241217_amd64.tar.xz", format: "txz", size: 3_221_504, ostype: "alpine" },
+  { file: "rockylinux-9-default_20240912_amd64.tar.xz", format: "txz", size: 102_430_720, ostype: "centos" },
+];
 
 export const ISOS = [
   { file: "debian-12.9.0-amd64-netinst.iso", size: 662_700_032 },

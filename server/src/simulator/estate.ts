@@ -1,7 +1,7 @@
 import { stoppedRuntime } from "./state.ts";
 /**
- * Builds the initial cluster from a seed: nodes pve1..pveN with hardware, two storages each, and
- * guests with realistic names, tags, configs and metrics. Same seed and same clock => same estate.
+ * Builds the initial cluster from a seed: nodes pve1..pveN with hardware, two local storages each
+ * plus one NFS share listed under every node, and guests with realistic names, tags, configs and metrics. Same seed and same clock => same estate.
  */
 import {
   CT_TEMPLATES,
@@ -14,7 +14,7 @@ import {
   type ServiceProfile,
 } from "./catalogue.ts";
 import { chance, floatBetween, forkRng, hexString, intBetween, pick, uuidFrom, type Rng } from "./prng.ts";
-import type { GuestState, GuestType, NodeState, StorageItem, StorageState } from "./state.ts";
+import type { GuestImage, GuestState, GuestType, NodeState, StorageItem, StorageState } from "./state.ts";
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
@@ -36,7 +36,8 @@ export function buildEstate(input: EstateInput): Estate {
   const rng = forkRng(input.seed, "estate");
   const nodes = Array.from({ length: input.nodes }, (_, i) => buildNode(rng, i, input.now));
   const guests = buildGuests(rng, nodes, input.guests, input.now);
-  for (const node of nodes) fillStorages(rng, node, guests, input.now);
+  const nas = sharedStorage();
+  for (const node of nodes) fillStorages(rng, node, guests, input.now, nas);
   return { nodes, guests };
 }
 
@@ -124,11 +125,13 @@ function buildGuest(rng: Rng, seed: GuestSeed): GuestState {
     status: "stopped",
     tags,
     template,
+    protection: false,
+    snapshots: [],
     cores,
     memory,
     swap: type === "lxc" ? 512 : 0,
     maxdisk: diskGiB * GiB,
-    config: defaultConfig(rng, type, vmid, diskGiB),
+    config: defaultConfig(rng, type, vmid, diskGiB, template),
     ...stoppedRuntime(),
   };
   if (!template && chance(rng, 0.7)) {
@@ -167,13 +170,18 @@ function mac(rng: Rng): string {
   return `BC:24:11:${bytes.join(":")}`;
 }
 
-function ipFor(vmid: number): string {
+/** The static address the estate gives a guest: 10.20.0.0/16, derived from the vmid. */
+export function ipFor(vmid: number): string {
   return `10.20.${Math.floor((vmid - 100) / 250) % 256}.${((vmid - 100) % 250) + 2}/16`;
 }
 
 /** Config keys beyond name/cores/memory/tags/lock, as PVE writes them for a new guest. */
-export function defaultConfig(rng: Rng, type: GuestType, vmid: number, diskGiB: number): Record<string, string | number> {
-  return type === "lxc" ? lxcConfig(rng, vmid, diskGiB) : qemuConfig(rng, vmid, diskGiB);
+export function defaultConfig(rng: Rng, type: GuestType, vmid: number, diskGiB: number, template = false): Record<string, string | number> {
+  const config = type === "lxc" ? lxcConfig(rng, vmid, diskGiB) : qemuConfig(rng, vmid, diskGiB);
+  // A template's disks are lvmthin base volumes, the origin of linked clones.
+  const disk = type === "lxc" ? "rootfs" : "scsi0";
+  if (template) config[disk] = String(config[disk]).replace(`:vm-${vmid}-`, `:base-${vmid}-`);
+  return config;
 }
 
 function lxcConfig(rng: Rng, vmid: number, diskGiB: number): Record<string, string | number> {
@@ -209,18 +217,36 @@ function qemuConfig(rng: Rng, vmid: number, diskGiB: number): Record<string, str
   };
 }
 
-function fillStorages(rng: Rng, node: NodeState, guests: GuestState[], now: number): void {
+/** The cluster-wide NFS share: the only place linked to every node, so cross-node clones go there. */
+function sharedStorage(): StorageState {
+  return {
+    storage: "nas",
+    type: "nfs",
+    shared: true,
+    path: "/mnt/pve/nas",
+    content: ["backup", "images", "rootdir", "vztmpl"],
+    // A 2 TB share that others fill too: less room than the local thin pools, more than `local`.
+    total: 1_999_844_147_200,
+    baseUsed: 1_300_000_000_000,
+    items: [],
+  };
+}
+
+function fillStorages(rng: Rng, node: NodeState, guests: GuestState[], now: number, nas: StorageState): void {
   const own = guests.filter((g) => g.node === node.name);
   const local: StorageState = {
     storage: "local",
     type: "dir",
+    shared: false,
+    path: "/var/lib/vz",
     content: ["backup", "iso", "vztmpl"],
     total: node.rootTotal,
     baseUsed: node.rootUsed,
     items: [],
   };
   for (const t of CT_TEMPLATES) {
-    if (chance(rng, 0.7)) local.items.push({ volid: `local:vztmpl/${t.file}`, content: "vztmpl", format: t.format, size: t.size, ctime: Math.floor((now - intBetween(rng, 20, 400) * DAY_MS) / 1000) });
+    // Every node has the common Debian/Ubuntu templates; the rest only where someone downloaded them.
+    if (t.always || chance(rng, 0.7)) local.items.push({ volid: `local:vztmpl/${t.file}`, content: "vztmpl", format: t.format, size: t.size, ctime: Math.floor((now - intBetween(rng, 20, 400) * DAY_MS) / 1000) });
   }
   for (const iso of ISOS) {
     if (chance(rng, 0.6)) local.items.push({ volid: `local:iso/${iso.file}`, content: "iso", format: "iso", size: iso.size, ctime: Math.floor((now - intBetween(rng, 20, 400) * DAY_MS) / 1000) });
@@ -233,6 +259,7 @@ function fillStorages(rng: Rng, node: NodeState, guests: GuestState[], now: numb
   const thin: StorageState = {
     storage: "local-lvm",
     type: "lvmthin",
+    shared: false,
     content: ["images", "rootdir"],
     total: pick(rng, [1_862_270_976_000, 3_724_541_952_000, 942_556_282_880]),
     baseUsed: Math.round(floatBetween(rng, 1, 4) * GiB),
@@ -244,7 +271,7 @@ function fillStorages(rng: Rng, node: NodeState, guests: GuestState[], now: numb
       vmid: g.vmid,
     })),
   };
-  node.storages = [local, thin];
+  node.storages = [local, thin, nas];
 }
 
 function backupItem(rng: Rng, guest: GuestState, dayMs: number): StorageItem {
@@ -263,5 +290,23 @@ function backupItem(rng: Rng, guest: GuestState, dayMs: number): StorageItem {
     subtype: guest.type,
     notes: guest.name,
     protected: chance(rng, 0.1),
+    source: guestImage(guest),
   };
+}
+
+/** A frozen copy of what a snapshot or backup keeps of a guest's config. */
+export function guestImage(g: GuestState): GuestImage {
+  const image: GuestImage = {
+    type: g.type,
+    name: g.name,
+    template: g.template,
+    cores: g.cores,
+    memory: g.memory,
+    swap: g.swap,
+    maxdisk: g.maxdisk,
+    config: { ...g.config },
+  };
+  if (g.tags) image.tags = g.tags;
+  if (g.description) image.description = g.description;
+  return image;
 }

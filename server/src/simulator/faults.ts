@@ -26,6 +26,25 @@ export function taskFailureMessage(type: string, id: string): string {
     case "qmshutdown":
     case "qmreboot":
       return "VM quit/powerdown failed - got timeout";
+    case "vzcreate":
+      return `unable to create CT ${id} - command 'lxc-usernsexec -m u:0:100000:65536 -m g:0:100000:65536 -- tar xpf - --zstd' failed: exit code 2`;
+    case "vzrestore":
+      return `unable to restore CT ${id} - command 'tar xpf - --zstd' failed: exit code 2`;
+    case "qmrestore":
+      return `command 'set -o pipefail && zstd -q -d -c | vma extract -v -r' failed: exit code 133`;
+    case "vzclone":
+    case "qmclone":
+      return "clone failed: command 'qemu-img convert' failed: exit code 1";
+    case "vzmigrate":
+    case "qmigrate":
+      return "migration aborted";
+    case "vzdump":
+      return "job errors";
+    case "vzsnapshot":
+    case "qmsnapshot":
+      return "snapshot create failed: starting cleanup";
+    case "download":
+      return "failed to pull OCI image: connection timed out";
     default:
       return "command failed: exit code 1";
   }

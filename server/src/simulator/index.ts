@@ -13,7 +13,7 @@ import { simulatorTls } from "./tls.ts";
 import type { Simulator, SimulatorFaults, SimulatorOptions } from "./types.ts";
 
 export type { Simulator, SimulatorFaults, SimulatorOptions, SimulatorToken } from "./types.ts";
-export { SimulatorModel, type CreateGuestInput, type GuestInfo, type NodeInfo, type TaskInfo } from "./model.ts";
+export { SimulatorModel, type CreateGuestInput, type GuestInfo, type NodeInfo, type TaskInfo, type VolumeFilter, type VolumeInfo } from "./model.ts";
 
 const MAX_NODES = 50;
 const MAX_GUESTS = 10_000;

@@ -30,6 +30,9 @@ export interface GuestInfo {
   lock?: string;
   tags?: string;
   template: boolean;
+  protection: boolean;
+  /** Snapshot names in creation order. */
+  snapshots: string[];
   cores: number;
   memoryMiB: number;
   maxdiskBytes: number;
@@ -63,6 +66,27 @@ export interface TaskInfo {
   starttime: number;
   endtime?: number;
   log: string[];
+}
+
+/** A copy of one storage volume as a node sees it. */
+export interface VolumeInfo {
+  node: string;
+  storage: string;
+  volid: string;
+  content: string;
+  format: string;
+  size: number;
+  vmid?: number;
+  ctime?: number;
+  notes?: string;
+  protected: boolean;
+}
+
+export interface VolumeFilter {
+  node?: string;
+  storage?: string;
+  content?: string;
+  vmid?: number;
 }
 
 export interface CreateGuestInput {
@@ -137,11 +161,13 @@ export class SimulatorModel {
       status: "stopped",
       tags: normalizeTags(input.tags),
       template: input.template ?? false,
+      protection: false,
+      snapshots: [],
       cores: input.cores ?? (input.type === "lxc" ? 1 : 2),
       memory: input.memoryMiB ?? (input.type === "lxc" ? 512 : 2048),
       swap: input.type === "lxc" ? 512 : 0,
       maxdisk: diskGiB * GiB,
-      config: defaultConfig(this.cluster.rng, input.type, vmid, diskGiB),
+      config: defaultConfig(this.cluster.rng, input.type, vmid, diskGiB, input.template ?? false),
       ...stoppedRuntime(),
     };
     if (input.status === "running") {
@@ -197,12 +223,71 @@ export class SimulatorModel {
     if (g.node === target) throw new Error(`guest ${vmid} is already on ${target}`);
     const source = this.cluster.requireNode(g.node);
     const dest = this.cluster.requireNode(target);
-    const moved = source.storages.flatMap((s) => s.items.filter((i) => i.vmid === vmid && i.content !== "backup"));
-    for (const s of source.storages) s.items = s.items.filter((i) => !moved.includes(i));
+    const local = source.storages.filter((s) => !s.shared);
+    const moved = local.flatMap((s) => s.items.filter((i) => i.vmid === vmid && i.content !== "backup"));
+    for (const s of local) s.items = s.items.filter((i) => !moved.includes(i));
     dest.storages.find((s) => s.type === "lvmthin")?.items.push(...moved);
     this.recordTask(g, g.type === "lxc" ? "vzmigrate" : "qmigrate");
     g.node = target;
     this.cluster.guestChanged(vmid);
+  }
+
+  /** Sets or clears the config's `protection` flag (as `pct set --protection 1` would). */
+  setProtection(vmid: number, on: boolean): void {
+    this.guest(vmid).protection = on;
+  }
+
+  /**
+   * The next task of `type` (e.g. "vzcreate", "vzdump") that passes its own checks fails with
+   * `message` as exit status, after its normal duration; whatever it changed is undone.
+   */
+  failNextTask(type: string, message: string): void {
+    if (!/^[a-z][a-z_-]*$/.test(type)) throw new Error(`invalid task type '${type}'`);
+    if (message.trim() === "") throw new Error("failure message must not be empty");
+    this.cluster.tasks.failNext(type, message);
+  }
+
+  guestCount(): number {
+    return this.cluster.guests.size;
+  }
+
+  /** Guests whose name (hostname for containers) is exactly `name`, in vmid order. */
+  findGuestsByName(name: string): GuestInfo[] {
+    return this.listGuests().filter((g) => g.name === name);
+  }
+
+  /** Volumes on every node's storages (a shared storage is listed once), optionally filtered. */
+  listVolumes(filter: VolumeFilter = {}): VolumeInfo[] {
+    const out: VolumeInfo[] = [];
+    const seen = new Set<object>();
+    for (const node of this.cluster.nodes.values()) {
+      if (filter.node !== undefined && node.name !== filter.node) continue;
+      for (const s of node.storages) {
+        if (seen.has(s) || (filter.storage !== undefined && s.storage !== filter.storage)) continue;
+        seen.add(s);
+        for (const i of s.items) {
+          if (filter.content !== undefined && i.content !== filter.content) continue;
+          if (filter.vmid !== undefined && i.vmid !== filter.vmid) continue;
+          const v: VolumeInfo = { node: node.name, storage: s.storage, volid: i.volid, content: i.content, format: i.format, size: i.size, protected: i.protected ?? false };
+          if (i.vmid !== undefined) v.vmid = i.vmid;
+          if (i.ctime !== undefined) v.ctime = i.ctime;
+          if (i.notes !== undefined) v.notes = i.notes;
+          out.push(v);
+        }
+      }
+    }
+    return out;
+  }
+
+  volumeCount(filter: VolumeFilter = {}): number {
+    return this.listVolumes(filter).length;
+  }
+
+  /** Marks a volume protected or not (backups: `.protected` marker, refused by delete). */
+  setVolumeProtected(volid: string, on: boolean): void {
+    const item = [...this.cluster.nodes.values()].flatMap((n) => n.storages.flatMap((s) => s.items)).find((i) => i.volid === volid);
+    if (!item) throw new Error(`no such volume '${volid}'`);
+    item.protected = on;
   }
 
   /** Powers a node off (unreachable, shown offline, its guests "unknown") or back on. */
@@ -283,6 +368,8 @@ export class SimulatorModel {
       name: g.name,
       status: g.status,
       template: g.template,
+      protection: g.protection,
+      snapshots: g.snapshots.map((s) => s.name),
       cores: g.cores,
       memoryMiB: g.memory,
       maxdiskBytes: g.maxdisk,

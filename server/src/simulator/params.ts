@@ -20,6 +20,10 @@ export type NamedFormat =
   | "pve-task-status-type-list"
   | "CIDR"
   | "storage-pair-list"
+  | "dns-name"
+  | "pve-vmid-list"
+  | "pve-configid-list"
+  | "pve-tag-list"
   | "property-string";
 
 export interface ParamSpec {
@@ -29,11 +33,13 @@ export interface ParamSpec {
   min?: number;
   max?: number;
   maxLength?: number;
+  minLength?: number;
   format?: NamedFormat;
   /** Anchored at both ends, like PVE's m/^$pattern$/. */
   pattern?: RegExp;
 }
 
+/** Keys are parameter names; `net[n]` stands for net0, net1, … as in the official schema. */
 export type ParamTable = Readonly<Record<string, ParamSpec>>;
 
 export interface EndpointParams {
@@ -60,6 +66,95 @@ const guestConfig: ParamTable = {
   current: bool(),
   snapshot: opt(str({ format: "pve-configid", maxLength: 40 })),
 };
+
+const snapname = str({ format: "pve-configid", maxLength: 40 });
+const propertyString = opt(str({ format: "property-string" }));
+const description = opt(str({ maxLength: 8192 }));
+const tags = opt(str({ format: "pve-tag-list" }));
+const digest = opt(str({ maxLength: 40 }));
+const resizeSize = str({ pattern: /\+?\d+(\.\d+)?[KMGT]?/ });
+const LXC_DISKS = ["rootfs", ...Array.from({ length: 256 }, (_, i) => `mp${i}`)];
+const QEMU_DISKS = [
+  ...Array.from({ length: 4 }, (_, i) => `ide${i}`),
+  ...Array.from({ length: 31 }, (_, i) => `scsi${i}`),
+  ...Array.from({ length: 16 }, (_, i) => `virtio${i}`),
+  ...Array.from({ length: 6 }, (_, i) => `sata${i}`),
+  "efidisk0",
+  "tpmstate0",
+];
+const LXC_ARCHES = ["amd64", "i386", "arm64", "armhf", "riscv32", "riscv64"];
+const LXC_OSTYPES = ["debian", "devuan", "ubuntu", "centos", "fedora", "opensuse", "archlinux", "alpine", "gentoo", "nixos", "unmanaged"];
+// Any character but DEL and the C0 controls outside 0x09-0x0F (tab, newline, … stay allowed).
+const PRINTABLE = "[^\\x00-\\x08\\x10-\\x1F\\x7F]";
+// Lower-case registry path and a tag, as in the OCI distribution spec.
+const OCI_REFERENCE =
+  /(?:(?:[a-zA-Z\d]|[a-zA-Z\d][a-zA-Z\d-]*[a-zA-Z\d])(?:\.(?:[a-zA-Z\d]|[a-zA-Z\d][a-zA-Z\d-]*[a-zA-Z\d]))*(?::\d+)?\/)?[a-z\d]+(?:(?:[._]|__|-*)[a-z\d]+)*(?:\/[a-z\d]+(?:(?:[._]|__|-*)[a-z\d]+)*)*:\w[\w.-]{0,127}/;
+
+function guestOperations(type: "lxc" | "qemu"): EndpointParams[] {
+  const base = `/nodes/{node}/${type}/{vmid}`;
+  const lxc = type === "lxc";
+  const nameParam: ParamTable = lxc ? { hostname: opt(str({ format: "dns-name", maxLength: 255 })) } : { name: opt(str({ format: "dns-name" })) };
+  return [
+    { method: "GET", path: `${base}/snapshot`, params: guest },
+    {
+      method: "POST",
+      path: `${base}/snapshot`,
+      params: { ...guest, snapname, description: opt(str()), ...(lxc ? {} : { vmstate: bool() }) },
+    },
+    { method: "POST", path: `${base}/snapshot/{snapname}/rollback`, params: { ...guest, snapname, start: bool() } },
+    { method: "DELETE", path: `${base}/snapshot/{snapname}`, params: { ...guest, snapname, force: bool() } },
+    {
+      method: "POST",
+      path: `${base}/clone`,
+      params: {
+        ...guest,
+        newid: vmid,
+        ...(lxc ? { hostname: opt(str({ format: "dns-name" })) } : { name: opt(str({ format: "dns-name" })) }),
+        description: opt(str()),
+        full: bool(),
+        snapname: opt(snapname),
+        storage: opt(storage),
+        target: opt(node),
+      },
+    },
+    {
+      method: "POST",
+      path: `${base}/migrate`,
+      params: lxc
+        ? { ...guest, target: node, online: bool(), restart: bool(), timeout: opt(int()) }
+        : { ...guest, target: node, online: bool(), "with-local-disks": bool() },
+    },
+    {
+      method: "DELETE",
+      path: base,
+      params: lxc
+        ? { ...guest, purge: bool(), "destroy-unreferenced-disks": bool(), force: bool() }
+        : { ...guest, purge: bool(), "destroy-unreferenced-disks": bool(), skiplock: bool() },
+    },
+    {
+      method: "PUT",
+      path: `${base}/config`,
+      params: {
+        ...guest,
+        ...nameParam,
+        cores: opt(int(lxc ? { min: 1, max: 8192 } : { min: 1 })),
+        memory: lxc ? opt(int({ min: 16 })) : opt(str({ format: "property-string" })),
+        ...(lxc ? { swap: opt(int({ min: 0 })) } : { skiplock: bool() }),
+        description,
+        tags,
+        protection: bool(),
+        onboot: bool(),
+        delete: opt(str({ format: "pve-configid-list" })),
+        digest,
+      },
+    },
+    {
+      method: "PUT",
+      path: `${base}/resize`,
+      params: { ...guest, disk: str({ enum: lxc ? LXC_DISKS : QEMU_DISKS }), size: resizeSize, digest, ...(lxc ? {} : { skiplock: bool() }) },
+    },
+  ];
+}
 
 export const ENDPOINT_PARAMS: readonly EndpointParams[] = [
   { method: "GET", path: "/version", params: {} },
@@ -166,6 +261,65 @@ export const ENDPOINT_PARAMS: readonly EndpointParams[] = [
     path: "/nodes/{node}/storage/{storage}/content",
     params: { node, storage, content: opt(str({ format: "pve-storage-content" })), vmid: opt(vmid) },
   },
+  // The schema marks {storage} optional here; the path always carries it.
+  { method: "DELETE", path: "/nodes/{node}/storage/{storage}/content/{volume}", params: { node, storage: opt(storage), volume: str() } },
+  {
+    method: "POST",
+    path: "/nodes/{node}/storage/{storage}/oci-registry-pull",
+    params: { node, storage, reference: str({ pattern: OCI_REFERENCE }), filename: opt(str({ maxLength: 255, minLength: 1 })) },
+  },
+  {
+    method: "POST",
+    path: "/nodes/{node}/lxc",
+    params: {
+      node,
+      vmid,
+      ostemplate: str({ maxLength: 255 }),
+      hostname: opt(str({ format: "dns-name", maxLength: 255 })),
+      cores: opt(int({ min: 1, max: 8192 })),
+      memory: opt(int({ min: 16 })),
+      swap: opt(int({ min: 0 })),
+      rootfs: propertyString,
+      "net[n]": propertyString,
+      features: propertyString,
+      unprivileged: bool(),
+      arch: opt(str({ enum: LXC_ARCHES })),
+      ostype: opt(str({ enum: LXC_OSTYPES })),
+      onboot: bool(),
+      tags,
+      description,
+      start: bool(),
+      password: opt(str({ minLength: 5 })),
+      "ssh-public-keys": opt(str()),
+      entrypoint: opt(str({ pattern: new RegExp(`${PRINTABLE}+`) })),
+      env: opt(str({ pattern: new RegExp(`(?:\\w+=${PRINTABLE}*)(?:\\0\\w+=${PRINTABLE}*)*`) })),
+      restore: bool(),
+      force: bool(),
+      unique: bool(),
+      storage: opt(storage),
+    },
+  },
+  {
+    method: "POST",
+    path: "/nodes/{node}/qemu",
+    params: { node, vmid, archive: opt(str({ maxLength: 255 })), force: bool(), unique: bool(), storage: opt(storage), start: bool() },
+  },
+  { method: "GET", path: "/nodes/{node}/lxc/{vmid}/interfaces", params: guest },
+  {
+    method: "POST",
+    path: "/nodes/{node}/vzdump",
+    params: {
+      node: opt(node),
+      vmid: opt(str({ format: "pve-vmid-list" })),
+      storage: opt(storage),
+      mode: opt(str({ enum: ["snapshot", "suspend", "stop"] })),
+      compress: opt(str({ enum: ["0", "1", "gzip", "lzo", "zstd"] })),
+      "notes-template": opt(str({ maxLength: 1024 })),
+      protected: bool(),
+    },
+  },
+  ...guestOperations("lxc"),
+  ...guestOperations("qemu"),
 ];
 
 export function endpointParams(method: HttpMethod, path: string): ParamTable {

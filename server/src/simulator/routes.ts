@@ -6,6 +6,22 @@ import { createTicket, getClusterStatus, getClusterTasks, getNextId, getResource
 import type { Handler } from "./handlers/context.ts";
 import { currentStatus, listGuests, power, readConfig } from "./handlers/guests.ts";
 import { getNodeStatus, getStorageStatus, listNodes, listStorageContent, listStorages } from "./handlers/nodes.ts";
+import {
+  backup,
+  clone,
+  createGuest,
+  destroy,
+  interfaces,
+  migrate,
+  ociPull,
+  removeSnapshot,
+  removeVolume,
+  resize,
+  rollback,
+  snapshot,
+  snapshots,
+  writeConfig,
+} from "./handlers/operations.ts";
 import { listNodeTasks, stopTask, taskIndex, taskLog, taskStatus } from "./handlers/tasks.ts";
 import { endpointParams, type HttpMethod, type ParamTable } from "./params.ts";
 import type { GuestType } from "./state.ts";
@@ -36,6 +52,8 @@ function route(method: HttpMethod, path: string, handler: Handler, extra: { perm
 const vmAudit: Permission = { path: "/vms/{vmid}", privs: ["VM.Audit"] };
 const vmPower: Permission = { path: "/vms/{vmid}", privs: ["VM.PowerMgmt"] };
 const storageAudit: Permission = { path: "/storage/{storage}", privs: ["Datastore.Audit", "Datastore.AllocateSpace"], any: true };
+const vm = (...privs: string[]): Permission => ({ path: "/vms/{vmid}", privs });
+const vmAny = (...privs: string[]): Permission => ({ path: "/vms/{vmid}", privs, any: true });
 
 function guestRoutes(type: GuestType): Route[] {
   const base = `/nodes/{node}/${type}`;
@@ -47,6 +65,18 @@ function guestRoutes(type: GuestType): Route[] {
     route("POST", `${base}/{vmid}/status/stop`, power(type, "stop"), { perm: vmPower }),
     route("POST", `${base}/{vmid}/status/shutdown`, power(type, "shutdown"), { perm: vmPower }),
     route("POST", `${base}/{vmid}/status/reboot`, power(type, "reboot"), { perm: vmPower }),
+    route("POST", base, createGuest(type), { perm: vm("VM.Allocate") }),
+    route("PUT", `${base}/{vmid}/config`, writeConfig(type), {
+      perm: vmAny("VM.Config.CPU", "VM.Config.Memory", "VM.Config.Options", "VM.Config.Disk", "VM.Config.Network"),
+    }),
+    route("PUT", `${base}/{vmid}/resize`, resize(type), { perm: vm("VM.Config.Disk") }),
+    route("POST", `${base}/{vmid}/clone`, clone(type), { perm: vm("VM.Clone") }),
+    route("POST", `${base}/{vmid}/migrate`, migrate(type), { perm: vm("VM.Migrate") }),
+    route("DELETE", `${base}/{vmid}`, destroy(type), { perm: vm("VM.Allocate") }),
+    route("GET", `${base}/{vmid}/snapshot`, snapshots(type), { perm: vmAudit }),
+    route("POST", `${base}/{vmid}/snapshot`, snapshot(type), { perm: vm("VM.Snapshot") }),
+    route("POST", `${base}/{vmid}/snapshot/{snapname}/rollback`, rollback(type), { perm: vmAny("VM.Snapshot", "VM.Snapshot.Rollback") }),
+    route("DELETE", `${base}/{vmid}/snapshot/{snapname}`, removeSnapshot(type), { perm: vm("VM.Snapshot") }),
   ];
 }
 
@@ -70,6 +100,12 @@ export const ROUTES: readonly Route[] = [
   route("GET", "/nodes/{node}/storage", listStorages),
   route("GET", "/nodes/{node}/storage/{storage}/status", getStorageStatus, { perm: storageAudit }),
   route("GET", "/nodes/{node}/storage/{storage}/content", listStorageContent, { perm: storageAudit }),
+  route("DELETE", "/nodes/{node}/storage/{storage}/content/{volume}", removeVolume, {
+    perm: { path: "/storage/{storage}", privs: ["Datastore.Allocate", "Datastore.AllocateSpace"], any: true },
+  }),
+  route("POST", "/nodes/{node}/storage/{storage}/oci-registry-pull", ociPull, { perm: { path: "/storage/{storage}", privs: ["Datastore.AllocateTemplate"] } }),
+  route("GET", "/nodes/{node}/lxc/{vmid}/interfaces", interfaces, { perm: vmAudit }),
+  route("POST", "/nodes/{node}/vzdump", backup, { perm: vm("VM.Backup") }),
 ];
 
 export interface RouteMatch {

@@ -13,6 +13,13 @@ export interface GuestState {
   /** ";"-separated, as stored in the config. */
   tags?: string;
   template: boolean;
+  /** Config `protection`: refuses destroy and restore-over. */
+  protection: boolean;
+  description?: string;
+  /** Name of the snapshot the current state derives from. */
+  parent?: string;
+  /** Snapshots in creation order. */
+  snapshots: SnapshotState[];
   cores: number;
   /** MiB. */
   memory: number;
@@ -37,6 +44,31 @@ export interface GuestState {
   pid: number;
 }
 
+/** The parts of a guest's config a snapshot or a backup freezes and a rollback or restore brings back. */
+export interface GuestImage {
+  type: GuestType;
+  name: string;
+  tags?: string;
+  template: boolean;
+  description?: string;
+  cores: number;
+  memory: number;
+  swap: number;
+  maxdisk: number;
+  config: Record<string, string | number>;
+}
+
+export interface SnapshotState {
+  name: string;
+  description: string;
+  /** Epoch seconds. */
+  snaptime: number;
+  parent?: string;
+  /** QEMU: RAM state saved with the snapshot. */
+  vmstate: boolean;
+  image: GuestImage;
+}
+
 export interface StorageItem {
   volid: string;
   content: "iso" | "vztmpl" | "backup" | "images" | "rootdir";
@@ -47,11 +79,19 @@ export interface StorageItem {
   subtype?: GuestType;
   notes?: string;
   protected?: boolean;
+  /** Backups: the guest config inside the archive, used by restores. */
+  source?: GuestImage;
+  /** vztmpl: pulled from an OCI registry (application container image). */
+  oci?: boolean;
 }
 
 export interface StorageState {
   storage: string;
-  type: "dir" | "lvmthin";
+  type: "dir" | "lvmthin" | "nfs";
+  /** One object listed under every node (PVE shows shared storages per node). */
+  shared: boolean;
+  /** Where the storage keeps files, e.g. /var/lib/vz (dir and nfs only). */
+  path?: string;
   /** Sorted content types. */
   content: string[];
   total: number;

@@ -70,6 +70,8 @@ export class TaskEngine {
   private readonly running = new Map<string, Running>();
   private readonly finished = new Map<string, TaskRecord[]>();
   private readonly byUpid = new Map<string, TaskRecord>();
+  /** One-shot failures armed by tests: the next task of that type ends with the message. */
+  private readonly armedFailures: { type: string; message: string }[] = [];
   private disposed = false;
 
   constructor(private readonly deps: TaskEngineDeps) {}
@@ -102,6 +104,11 @@ export class TaskEngine {
     entry.timer = setTimeout(() => this.settle(entry), scaled);
     this.running.set(record.upid, entry);
     return record;
+  }
+
+  /** Makes the next task of `type` fail with `message` as its exit status (after its checks pass). */
+  failNext(type: string, message: string): void {
+    this.armedFailures.push({ type, message });
   }
 
   get(upid: string): TaskRecord | undefined {
@@ -165,6 +172,8 @@ export class TaskEngine {
   }
 
   private injectedFailure(type: string, id: string): string | undefined {
+    const armed = this.armedFailures.findIndex((f) => f.type === type);
+    if (armed >= 0) return this.armedFailures.splice(armed, 1)[0]?.message;
     const faults = this.deps.faults();
     const vmid = Number(id);
     const rule = faults.failTasks?.find((f) => (f.vmid === undefined || f.vmid === vmid) && (f.type === undefined || f.type === type));

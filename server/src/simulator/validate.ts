@@ -44,6 +44,18 @@ const FORMATS: Record<NamedFormat, (v: string) => void> = {
   CIDR: (v) => {
     if (!/^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+\/\d{1,3})$/.test(v)) throw new Error(`value does not look like a valid CIDR network`);
   },
+  "dns-name": (v) => {
+    if (!/^(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?\.)*[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?$/.test(v)) throw new Error(`value '${v}' does not look like a valid DNS name`);
+  },
+  "pve-vmid-list": (v) => {
+    for (const id of v.split(/[,;\s]+/).filter(Boolean)) if (!/^[1-9][0-9]{2,8}$/.test(id)) throw new Error(`value '${id}' does not look like a valid VM ID`);
+  },
+  "pve-configid-list": (v) => {
+    for (const id of v.split(/[,;\s]+/).filter(Boolean)) if (!/^[a-z][a-z0-9_-]+$/i.test(id)) throw new Error(`invalid configuration ID '${id}'`);
+  },
+  "pve-tag-list": (v) => {
+    for (const tag of v.split(/[;,\s]+/).filter(Boolean)) if (!/^[a-z0-9_][a-z0-9_\-+.]*$/i.test(tag)) throw new Error(`invalid tag '${tag}'`);
+  },
   "storage-pair-list": (v) => {
     for (const pair of v.split(/[,;\s]+/).filter(Boolean)) {
       if (!/^(?:[a-z][a-z0-9\-_.]*[a-z0-9]:)?(?:[a-z][a-z0-9\-_.]*[a-z0-9]|1)$/i.test(pair)) throw new Error(`invalid storage pair '${pair}'`);
@@ -57,20 +69,30 @@ export function validateParams(table: ParamTable, raw: Record<string, unknown>):
   const errors: Record<string, string> = {};
   const out: Params = {};
   for (const [name, value] of Object.entries(raw)) {
-    if (!(name in table)) errors[name] = "property is not defined in schema and the schema does not allow additional properties";
+    const spec = specFor(table, name);
+    if (!spec) errors[name] = "property is not defined in schema and the schema does not allow additional properties";
     else if (value !== undefined && value !== null) {
-      const checked = checkValue(table[name] as ParamSpec, value);
+      const checked = checkValue(spec, value);
       if (typeof checked === "string") errors[name] = checked;
       else out[name] = checked.value;
     }
   }
   for (const [name, spec] of Object.entries(table)) {
+    if (name.endsWith("[n]")) continue;
     if (!spec.optional && (raw[name] === undefined || raw[name] === null) && !(name in errors)) {
       errors[name] = "property is missing and it is not optional";
     }
   }
   if (Object.keys(errors).length > 0) throw paramError(errors);
   return out;
+}
+
+/** `net0` matches a `net[n]` entry (indexed properties of the schema, n up to 255). */
+function specFor(table: ParamTable, name: string): ParamSpec | undefined {
+  if (Object.hasOwn(table, name)) return table[name];
+  const indexed = /^([a-z_-]+)(\d{1,3})$/i.exec(name);
+  if (!indexed || Number(indexed[2]) > 255) return undefined;
+  return table[`${indexed[1]}[n]`];
 }
 
 /** Returns the typed value, or the error text. */
@@ -87,6 +109,7 @@ function checkValue(spec: ParamSpec, value: unknown): { value: ParamValue } | st
   }
   if (spec.pattern && !new RegExp(`^(?:${spec.pattern.source})$`).test(text)) return "value does not match the regex pattern";
   if (spec.maxLength !== undefined && text.length > spec.maxLength) return `value may only be ${spec.maxLength} characters long`;
+  if (spec.minLength !== undefined && text.length < spec.minLength) return `value must be at least ${spec.minLength} characters long`;
   if (typeof typed.value === "number") {
     if (spec.max !== undefined && typed.value > spec.max) return `value must have a maximum value of ${spec.max}`;
     if (spec.min !== undefined && typed.value < spec.min) return `value must have a minimum value of ${spec.min}`;

@@ -4,7 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import type { Cluster } from "./cluster.ts";
-import type { GuestState, NodeState, StorageState } from "./state.ts";
+import type { GuestImage, GuestState, NodeState, StorageState } from "./state.ts";
 
 const MiB = 1024 ** 2;
 
@@ -71,7 +71,7 @@ export function resourceStorage(cluster: Cluster, n: NodeState, s: StorageState)
     storage: s.storage,
     node: n.name,
     plugintype: s.type,
-    shared: 0,
+    shared: s.shared ? 1 : 0,
     content: s.content.join(","),
     status: online ? "available" : "unknown",
   };
@@ -125,15 +125,23 @@ export function guestCurrent(cluster: Cluster, g: GuestState): Json {
   return entry;
 }
 
-/** GET …/config: config keys as stored plus the SHA1 digest of the config file. */
-export function guestConfig(g: GuestState): Json {
+/**
+ * GET …/config: config keys as stored plus the SHA1 digest of the config file. A snapshot's config
+ * has its own digest and `snaptime` instead of the current state's `parent`.
+ */
+export function guestConfig(g: GuestState | (GuestImage & { snaptime: number; parent?: string; vmstate?: boolean })): Json {
   const conf: Json =
     g.type === "lxc"
       ? { arch: g.config.arch, cores: g.cores, hostname: g.name, memory: g.memory, swap: g.swap, ...withoutKeys(g.config, ["arch"]) }
       : { ...g.config, cores: g.cores, memory: String(g.memory), name: g.name };
-  if (g.lock) conf.lock = g.lock;
+  if ("lock" in g && g.lock) conf.lock = g.lock;
   if (g.tags) conf.tags = g.tags;
   if (g.template) conf.template = 1;
+  if (g.description) conf.description = g.description;
+  if ("protection" in g && g.protection) conf.protection = 1;
+  if (g.parent) conf.parent = g.parent;
+  if ("snaptime" in g) conf.snaptime = g.snaptime;
+  if ("vmstate" in g && g.vmstate) conf.vmstate = 1;
   const sorted = Object.fromEntries(Object.entries(conf).filter(([, v]) => v !== undefined).sort(([a], [b]) => a.localeCompare(b)));
   const file = Object.entries(sorted).map(([k, v]) => `${k}: ${v}`).join("\n") + "\n";
   return { ...sorted, digest: createHash("sha1").update(file).digest("hex") };
@@ -196,7 +204,7 @@ export function storageStatus(s: StorageState): Json {
     content: s.content.join(","),
     active: 1,
     enabled: 1,
-    shared: 0,
+    shared: s.shared ? 1 : 0,
     total: s.total,
     used,
     avail: s.total - used,

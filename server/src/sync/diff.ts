@@ -64,9 +64,8 @@ export function diffEstate(clusterId: string, known: KnownEstate, observed: Obse
   const guestsUpserted: GuestFacts[] = [];
   for (const guest of observed.guests) {
     observedVmids.add(guest.vmid);
-    const facts = pickGuestFacts(guest);
     const previous = known.guests.get(guest.vmid);
-    if (!previous || GUEST_FACT_KEYS.some((k) => previous[k] !== facts[k])) guestsUpserted.push(facts);
+    if (!previous || GUEST_FACT_KEYS.some((k) => previous[k] !== guest[k])) guestsUpserted.push(pickGuestFacts(guest));
   }
   const guestsRemoved = [...known.guests.keys()].filter((vmid) => !observedVmids.has(vmid));
 

@@ -8,6 +8,7 @@ import type { ProxmoxClient } from "../proxmox/index.ts";
 import { applyToKnown, diffEstate } from "./diff.ts";
 import { hasChanges, type EstateChanges, type KnownEstate } from "./model.ts";
 import { observeEstate } from "./observe.ts";
+import { delayToNextStart } from "./schedule.ts";
 
 export interface SyncContext {
   sql: Sql;
@@ -27,8 +28,8 @@ const MAX_BACKOFF_MS = 30_000;
 
 /**
  * Keeps one cluster's rows and world projection equal to what Proxmox reports: two API calls per
- * cycle whatever the estate's size. An unreachable cluster is marked offline and retried with
- * backoff; what is known about it stays.
+ * cycle whatever the estate's size, one cycle starting every interval. An unreachable cluster is
+ * marked offline and retried with backoff; what is known about it stays.
  */
 export class ClusterSync {
   #known: KnownEstate | null = null;
@@ -74,9 +75,10 @@ export class ClusterSync {
   #schedule(delayMs: number): void {
     if (this.#stopped) return;
     this.#timer = setTimeout(() => {
+      const startedAt = this.ctx.now().getTime();
       void this.runCycle().then((result) => {
         const backoff = Math.min(this.intervalMs * 2 ** this.#failures, MAX_BACKOFF_MS);
-        this.#schedule(result.ok ? this.intervalMs : backoff);
+        this.#schedule(result.ok ? delayToNextStart(startedAt, this.ctx.now().getTime(), this.intervalMs) : backoff);
       });
     }, delayMs);
     this.#timer.unref();

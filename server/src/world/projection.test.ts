@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { WorldState } from "../../../shared/src/schema/world.ts";
 import type { OperationRecord } from "../db/operations.ts";
 import type { ObservedGuest, ObservedHost } from "../sync/model.ts";
-import { FINISHED_OPERATIONS_KEPT, WorldProjection } from "./projection.ts";
+import { BOOT_TIME_TOLERANCE_MS, FINISHED_OPERATIONS_KEPT, WorldProjection } from "./projection.ts";
 
 const host = (node: string, slot: number): ObservedHost & { rackId: string; slot: number } => ({
   node, status: "online", maxCpu: 8, maxMemMiB: 8192, cpu: 0.5, memMiB: 100, uptime: 1, rackId: "c-r1", slot,
@@ -13,7 +13,8 @@ const guest = (vmid: number, node: string, status: "running" | "stopped" = "runn
 });
 const op = (id: string, state: OperationRecord["state"], vmid = 100, finishedAt: Date | null = null): OperationRecord => ({
   id, kind: "stop", clusterId: "c", vmid, node: "a", guestType: "lxc", requestedBy: "ann", state, progress: 0, message: "",
-  error: "", upid: null, params: {}, createdAt: new Date(1000), startedAt: null, finishedAt,
+  error: "", upid: null, params: {}, createdAt: new Date(1000), startedAt: null, finishedAt, targetVmid: null, targetNode: "",
+  summary: "", steps: {},
 });
 
 function setup() {
@@ -73,5 +74,40 @@ describe("WorldProjection", () => {
     const { state, projection } = setup();
     projection.apply({ type: "cluster", clusterId: "c", name: "C", status: "offline", error: "595 Connection refused", lastSyncAt: 0 });
     expect(state.clusters.get("c")).toMatchObject({ status: "offline", error: "595 Connection refused", lastSyncAt: 5 });
+  });
+
+  it("re-sends a metric only once it moved by what the hall can show, and always when it drops to zero", () => {
+    const { state, projection } = setup();
+    const g = () => state.clusters.get("c")!.hosts.get("a")!.guests.get("100")!;
+    const tick = (over: Partial<ObservedGuest>) =>
+      projection.apply({ type: "estate", clusterId: "c", hosts: [host("a", 0)], guests: [{ ...guest(100, "a"), ...over }] });
+    tick({ cpu: 0.104, memMiB: 14, netInKiB: 0 });
+    expect([g().cpu, g().memMiB]).toEqual([0.1, 10]);
+    tick({ cpu: 0.13, memMiB: 16, netInKiB: 1000 });
+    expect([g().cpu, g().memMiB, g().netInKiB]).toEqual([0.13, 16, 1000]);
+    tick({ netInKiB: 1004 });
+    expect(g().netInKiB).toBe(1000);
+    tick({ netInKiB: 1006 });
+    expect(g().netInKiB).toBe(1006);
+    tick({ status: "stopped", cpu: 0, memMiB: 0, netInKiB: 0, uptime: 0 });
+    expect([g().status, g().cpu, g().memMiB, g().netInKiB, g().bootedAt]).toEqual(["stopped", 0, 0, 0, 0]);
+  });
+
+  it("sends the boot time instead of an uptime that advances with the clock, and a new one after a reboot", () => {
+    const { state, projection } = setup();
+    const g = () => state.clusters.get("c")!.hosts.get("a")!.guests.get("100")!;
+    const cycle = (at: number, uptime: number) => {
+      projection.apply({ type: "cluster", clusterId: "c", name: "C", status: "online", error: "", lastSyncAt: at });
+      projection.apply({ type: "estate", clusterId: "c", hosts: [host("a", 0)], guests: [{ ...guest(100, "a"), uptime }] });
+    };
+    cycle(1_000_000, 600);
+    expect(g().bootedAt).toBe(400_000);
+    // Uptime is as old as the last status broadcast: it lags the poll by up to a period.
+    cycle(1_002_000, 600);
+    cycle(1_010_000, 610);
+    expect(g().bootedAt).toBe(400_000);
+    expect(g().uptime).toBe(0);
+    cycle(1_000_000 + BOOT_TIME_TOLERANCE_MS + 120_000, 60);
+    expect(g().bootedAt).toBe(1_000_000 + BOOT_TIME_TOLERANCE_MS + 60_000);
   });
 });

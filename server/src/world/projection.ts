@@ -1,6 +1,7 @@
 import { guestKey, PROTOCOL_VERSION } from "../../../shared/src/protocol.ts";
 import { Cluster, Guest, Host, Operation, WorldEvent, type WorldState } from "../../../shared/src/schema/world.ts";
 import type { AlertRecord } from "../db/alerts.ts";
+import type { ManagedApp } from "../db/apps.ts";
 import type { ClusterRow } from "../db/clusters.ts";
 import type { OperationRecord } from "../db/operations.ts";
 import type { FeedEvent } from "../feed/feed.ts";
@@ -11,21 +12,39 @@ export const FINISHED_OPERATIONS_KEPT = 30;
 /** Self-healing events and alerts kept in the state, newest first. */
 export const EVENTS_KEPT = 30;
 
+// Metrics move on every pvestatd broadcast (every 10 s, for every running guest). A move smaller than
+// the hall can show is not worth a patch to every client: each metric is re-sent only once it has moved
+// by its step from the value the clients have.
+/** The hall shows cpu in whole percent. */
+const CPU_STEP = 0.01;
+/** Memory and disk use: 1 % of the guest's or host's size. */
+const USAGE_STEP = 0.01;
+/** Network totals only grow: 0.5 % of the total, below the hall's three significant digits. */
+const COUNTER_STEP = 0.005;
 /**
- * Projects feed events into the room state. Assigns a field only when its value changed, so a
- * cycle where nothing moved costs no patch bytes.
+ * A boot time derived from uptime wobbles by up to one pvestatd period plus one poll, because uptime
+ * is as old as the last broadcast. A smaller move is that wobble, not a reboot.
+ */
+export const BOOT_TIME_TOLERANCE_MS = 30_000;
+
+/**
+ * Projects feed events into the room state. Assigns a field only when its value changed (metrics:
+ * changed by more than their step), so a cycle where nothing moved costs no patch bytes.
  */
 export class WorldProjection {
   /** Where each guest sits (cluster/vmid → node), to move it when Proxmox migrates it. */
   readonly #guestNode = new Map<string, string>();
   readonly #activeOperation = new Map<string, string>();
+  /** Guests Proximity manages (cluster/vmid → app), applied to a guest whenever it appears. */
+  readonly #apps = new Map<string, ManagedApp>();
 
   constructor(private readonly state: WorldState) {
     state.protocol = PROTOCOL_VERSION;
   }
 
   /** Seeds the state from Postgres before the first sync cycle, so a restart shows the estate at once. */
-  load(clusters: ClusterRow[], estates: Map<string, KnownEstate>, operations: OperationRecord[], alerts: AlertRecord[]): void {
+  load(clusters: ClusterRow[], estates: Map<string, KnownEstate>, operations: OperationRecord[], alerts: AlertRecord[], apps: ManagedApp[] = []): void {
+    for (const app of apps) this.#apps.set(guestKey(app.clusterId, app.vmid), app);
     for (const c of clusters) {
       this.#cluster(c.id, c.name, c.status, c.lastError, c.lastSyncAt?.getTime() ?? 0);
       const estate = estates.get(c.id);
@@ -53,6 +72,9 @@ export class WorldProjection {
         return;
       case "operation":
         this.#operation(event.operation);
+        return;
+      case "app":
+        this.#app(event.clusterId, event.vmid, event.app);
         return;
       case "event":
         this.#event(event);
@@ -83,6 +105,8 @@ export class WorldProjection {
     guests: (GuestFacts & GuestMetrics)[],
   ): void {
     const cluster = this.state.clusters.get(clusterId) ?? this.#cluster(clusterId, clusterId, "online", "", 0);
+    // The sync loop publishes a cycle's lastSyncAt just before its estate: the moment these uptimes were read.
+    const observedAt = cluster.lastSyncAt;
     const seenHosts = new Set<string>();
     for (const h of hosts) {
       seenHosts.add(h.node);
@@ -91,16 +115,10 @@ export class WorldProjection {
         host = new Host({ node: h.node });
         cluster.hosts.set(h.node, host);
       }
-      assign(host, {
-        status: h.status,
-        cpu: h.cpu,
-        maxCpu: h.maxCpu,
-        memMiB: h.memMiB,
-        maxMemMiB: h.maxMemMiB,
-        uptime: h.uptime,
-        rack: h.rackId,
-        slot: h.slot,
-      });
+      assign(host, { status: h.status, maxCpu: h.maxCpu, maxMemMiB: h.maxMemMiB, rack: h.rackId, slot: h.slot });
+      settle(host, "cpu", h.cpu, CPU_STEP);
+      settle(host, "memMiB", h.memMiB, h.maxMemMiB * USAGE_STEP);
+      settle(host, "bootedAt", bootTime(h.uptime, observedAt), BOOT_TIME_TOLERANCE_MS);
     }
     for (const node of [...cluster.hosts.keys()]) if (!seenHosts.has(node)) cluster.hosts.delete(node);
 
@@ -122,20 +140,21 @@ export class WorldProjection {
         name: g.name,
         type: g.type,
         status: g.status,
-        cpu: g.cpu,
         cpus: g.cpus,
-        memMiB: g.memMiB,
         maxMemMiB: g.maxMemMiB,
-        diskMiB: g.diskMiB,
         maxDiskMiB: g.maxDiskMiB,
-        netInKiB: g.netInKiB,
-        netOutKiB: g.netOutKiB,
-        uptime: g.uptime,
         tags: g.tags,
         lock: g.lock,
         template: g.template,
         externalTask: g.externalTask,
+        ...appFields(this.#apps.get(key)),
       });
+      settle(guest, "cpu", g.cpu, CPU_STEP);
+      settle(guest, "memMiB", g.memMiB, g.maxMemMiB * USAGE_STEP);
+      settle(guest, "diskMiB", g.diskMiB, g.maxDiskMiB * USAGE_STEP);
+      settle(guest, "netInKiB", g.netInKiB, g.netInKiB * COUNTER_STEP);
+      settle(guest, "netOutKiB", g.netOutKiB, g.netOutKiB * COUNTER_STEP);
+      settle(guest, "bootedAt", bootTime(g.uptime, observedAt), BOOT_TIME_TOLERANCE_MS);
     }
     for (const [key, node] of this.#guestNode) {
       if (!key.startsWith(`${clusterId}/`) || seenGuests.has(key)) continue;
@@ -162,14 +181,31 @@ export class WorldProjection {
       error: op.error,
       createdAt: op.createdAt.getTime(),
       finishedAt: op.finishedAt?.getTime() ?? 0,
+      targetVmid: op.targetVmid ?? 0,
+      targetNode: op.targetNode,
+      summary: op.summary,
     });
-    const key = guestKey(op.clusterId, op.vmid);
+    // A guest an operation creates shows it too, as soon as Proxmox lists the guest.
+    if (op.targetVmid !== null && op.targetVmid !== op.vmid) this.#trackActive(op, op.targetVmid);
+    this.#trackActive(op, op.vmid);
+    if (op.state !== "queued" && op.state !== "running") this.#pruneFinished();
+  }
+
+  #trackActive(op: OperationRecord, vmid: number): void {
+    const key = guestKey(op.clusterId, vmid);
     const active = op.state === "queued" || op.state === "running";
     if (active) this.#activeOperation.set(key, op.id);
     else if (this.#activeOperation.get(key) === op.id) this.#activeOperation.delete(key);
-    const guest = this.#findGuest(op.clusterId, op.vmid);
+    const guest = this.#findGuest(op.clusterId, vmid);
     if (guest) assign(guest, { operationId: this.#activeOperation.get(key) ?? "" });
-    if (!active) this.#pruneFinished();
+  }
+
+  #app(clusterId: string, vmid: number, app: ManagedApp | null): void {
+    const key = guestKey(clusterId, vmid);
+    if (app) this.#apps.set(key, app);
+    else this.#apps.delete(key);
+    const guest = this.#findGuest(clusterId, vmid);
+    if (guest) assign(guest, appFields(app ?? undefined));
   }
 
   #event(e: Extract<FeedEvent, { type: "event" }>): void {
@@ -192,8 +228,24 @@ export class WorldProjection {
   }
 }
 
+function appFields(app: ManagedApp | undefined): { managed: boolean; app: string; appUrl: string } {
+  return { managed: app !== undefined, app: app?.appId ?? "", appUrl: app?.url ?? "" };
+}
+
 function withoutMetrics(g: GuestFacts): GuestFacts & GuestMetrics {
   return { ...g, externalTask: "", cpu: 0, memMiB: 0, diskMiB: 0, netInKiB: 0, netOutKiB: 0, uptime: 0 };
+}
+
+/** ms since the epoch when a machine with this uptime (s) at `observedAt` booted; 0 when not running. */
+function bootTime(uptimeSeconds: number, observedAt: number): number {
+  return uptimeSeconds > 0 && observedAt > 0 ? observedAt - uptimeSeconds * 1000 : 0;
+}
+
+/** Sets a metric once it has moved by `step` or more from the value the clients have, or dropped to zero. */
+function settle<T extends object, K extends keyof T>(target: T, key: K, value: number & T[K], step: number): void {
+  const current = target[key] as number;
+  const moved = value === 0 ? current !== 0 : value !== current && Math.abs(value - current) >= step;
+  if (moved) target[key] = value;
 }
 
 function assign<T extends object>(target: T, values: Partial<T>): void {

@@ -32,9 +32,11 @@ export function currentStatus(type: GuestType): Handler {
 export function readConfig(type: GuestType): Handler {
   return (ctx): Reply => {
     const g = loadGuest(ctx, type);
-    const snapshot = optStr(ctx, "snapshot");
-    if (snapshot) throw dieError(`snapshot '${snapshot}' does not exist`);
-    return { data: guestConfig(g) };
+    const name = optStr(ctx, "snapshot");
+    if (name === undefined) return { data: guestConfig(g) };
+    const snap = g.snapshots.find((s) => s.name === name);
+    if (!snap) throw dieError(`snapshot '${name}' does not exist`);
+    return { data: guestConfig({ ...snap.image, snaptime: snap.snaptime, parent: snap.parent, vmstate: snap.vmstate }) };
   };
 }
 

@@ -24,15 +24,15 @@ export function listStorages(ctx: HandlerContext): Reply {
   const wanted = optStr(ctx, "content")?.split(/[,;\s]+/).filter(Boolean);
   const only = optStr(ctx, "storage");
   const target = optStr(ctx, "target");
-  // With a different target node only shared storages qualify, and this estate has none.
-  if (target && target !== node.name) return { data: [] };
+  // With a different target node only shared storages qualify.
   const data = node.storages
+    .filter((s) => !target || target === node.name || s.shared)
     .filter((s) => !only || s.storage === only)
     .filter((s) => !wanted || wanted.some((c) => s.content.includes(c)))
     .map((s) => {
       const entry: Record<string, unknown> = storageStatus(s);
       if (flag(ctx, "format")) {
-        entry.format = s.type === "dir" ? [{ raw: 1, qcow2: 1, vmdk: 1, subvol: 1 }, "qcow2"] : [{ raw: 1 }, "raw"];
+        entry.format = s.type !== "lvmthin" ? [{ raw: 1, qcow2: 1, vmdk: 1, subvol: 1 }, "qcow2"] : [{ raw: 1 }, "raw"];
       }
       return entry;
     });
