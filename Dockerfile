@@ -14,6 +14,7 @@ COPY --from=build /app/dist-client ./dist-client
 COPY package.json tsconfig.json ./
 COPY server ./server
 COPY shared ./shared
+COPY assets ./assets
 USER node
 EXPOSE 2567
 CMD ["node_modules/.bin/tsx", "server/src/main.ts"]
