@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { findApp } from "../../server/src/db/apps.ts";
 import { getOperation } from "../../server/src/db/operations.ts";
+import { OperationHeldError } from "../../server/src/operations/lease.ts";
 import { runOperationJob } from "../../server/src/operations/runner.ts";
-import { ended, getJson, run, submit } from "../support/commands.ts";
+import { ended, getJson, redelivered, run, submit } from "../support/commands.ts";
 import { until } from "../support/until.ts";
 import { startProximity, type TestProximity } from "../support/proximity.ts";
 import { findGuest, joinWorld, waitFor, type WorldRoomClient } from "../support/world-client.ts";
@@ -11,7 +12,7 @@ let app: TestProximity;
 let room: WorldRoomClient;
 
 beforeAll(async () => {
-  app = await startProximity({ simulator: { guests: 48 } });
+  app = await startProximity({ simulator: { guests: 80 } });
   room = await joinWorld(app.wsUrl, app.users.admin.token);
 });
 
@@ -77,21 +78,14 @@ describe("clone", () => {
     expect(snapshots.filter((s) => s.name.startsWith("proximity-clone"))).toEqual([]);
   });
 
-  it("a redelivered clone job follows the recorded task instead of cloning twice", async () => {
+  it("a clone job redelivered while its first worker lives is refused: one clone, once", async () => {
     const source = freshGuest("running");
     app.sim.setFaults({ slowTaskFactor: 8 });
     const submitted = await submit(app, "guest.clone", { cluster: app.clusterId, vmid: source.vmid, name: "once", full: true });
     const operationId = submitted.operationId!;
     await until(async () => Boolean((await getOperation(app.server.db.sql, operationId))?.steps.clone));
-    await runOperationJob(app.server.operations, {
-      id: "redelivered",
-      name: "operation.clone",
-      data: { operationId },
-      retryCount: 1,
-      expireInSeconds: 60,
-      heartbeatSeconds: null,
-      signal: new AbortController().signal,
-    });
+    // What pg-boss does when it wrongly believes the first worker died: the same job, again.
+    await expect(runOperationJob(app.server.operations, redelivered("operation.clone", operationId))).rejects.toBeInstanceOf(OperationHeldError);
     const op = await ended(app, operationId);
     expect(op.state).toBe("succeeded");
     const clones = app.sim.model.listTasks().filter((t) => t.type === "vzclone" && t.id === String(source.vmid));
@@ -180,18 +174,55 @@ describe("migrate, resize, snapshots", () => {
     const after = await getJson<Snapshots>(app, `/api/clusters/${app.clusterId}/guests/${guest.vmid}/snapshots`);
     expect(after.snapshots.map((s) => s.name)).not.toContain("before-upgrade");
   });
+});
 
-  it("a locked guest: the operation fails with Proxmox's own words", async () => {
-    const guest = freshGuest("stopped");
-    app.sim.model.lockGuest(guest.vmid, "backup");
+/** Each operation's command for a guest, and the Proxmox task type that carries it out. */
+const PER_OPERATION: { command: string; task: string; payload: (g: ReturnType<typeof freshGuest>) => Record<string, unknown> }[] = [
+  { command: "guest.backup", task: "vzdump", payload: () => ({}) },
+  { command: "guest.snapshot", task: "vzsnapshot", payload: () => ({ snapname: "each-op" }) },
+  { command: "guest.clone", task: "vzclone", payload: (g) => ({ name: `each-${g.vmid}`, full: true }) },
+  { command: "guest.resize", task: "resize", payload: (g) => ({ diskGiB: Math.ceil(g.maxdiskBytes / 1024 ** 3) + 1 }) },
+  {
+    command: "guest.migrate",
+    task: "vzmigrate",
+    payload: (g) => ({ node: app.sim.model.listNodes().find((n) => n.name !== g.node && n.reachable)!.name }),
+  },
+];
+
+describe.each(PER_OPERATION)("$command", ({ command, task, payload }) => {
+  it("on a locked guest: fails with Proxmox's words, and the guest is as it was", async () => {
+    const guest = freshGuest("running");
+    app.sim.model.lockGuest(guest.vmid, "snapshot");
     try {
-      const op = await run(app, "guest.snapshot", { cluster: app.clusterId, vmid: guest.vmid, snapname: "locked" });
+      const op = await run(app, command, { cluster: app.clusterId, vmid: guest.vmid, ...payload(guest) });
       expect(op.state).toBe("failed");
-      expect(op.error).toMatch(/locked \(backup\)/);
+      // Proxmox's words: the task's status, or for tasks that end with a generic one, its log's error line.
+      expect(`${op.error} ${op.message}`).toMatch(/locked \(snapshot\)/i);
+      const after = app.sim.model.getGuest(guest.vmid)!;
+      expect({ node: after.node, status: after.status, maxdiskBytes: after.maxdiskBytes }).toEqual({
+        node: guest.node,
+        status: guest.status,
+        maxdiskBytes: guest.maxdiskBytes,
+      });
     } finally {
       app.sim.model.unlockGuest(guest.vmid);
     }
   });
+
+  it("a job redelivered while its first worker lives is refused: the operation acts once", async () => {
+    const guest = freshGuest("running");
+    app.sim.setFaults({ slowTaskFactor: 6 });
+    const submitted = await submit(app, command, { cluster: app.clusterId, vmid: guest.vmid, ...payload(guest) });
+    const operationId = submitted.operationId!;
+    await until(async () => Object.keys((await getOperation(app.server.db.sql, operationId))?.steps ?? {}).length > 0);
+    await expect(runOperationJob(app.server.operations, redelivered(`operation.${command}`, operationId))).rejects.toBeInstanceOf(
+      OperationHeldError,
+    );
+    const op = await ended(app, operationId, 60_000);
+    expect(op.state, op.error ?? "").toBe("succeeded");
+    const tasks = app.sim.model.listTasks().filter((t) => t.type === task && t.id === String(guest.vmid));
+    expect(tasks).toHaveLength(1);
+  }, 90_000);
 });
 
 describe("delete and adopt", () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listAudit } from "../../server/src/db/audit.ts";
+import { redelivered } from "../support/commands.ts";
 import { until } from "../support/until.ts";
 import { startProximity, type TestProximity } from "../support/proximity.ts";
 import { findGuest, joinWorld, waitFor, type WorldRoomClient } from "../support/world-client.ts";
@@ -96,24 +97,19 @@ describe("lifecycle operations through the room", () => {
     }
   });
 
-  it("a job redelivered while its Proxmox task runs follows that task instead of acting twice", async () => {
+  it("a job that takes over from a silent worker follows its Proxmox task instead of acting twice", async () => {
     const { runOperationJob } = await import("../../server/src/operations/runner.ts");
     const { getOperation } = await import("../../server/src/db/operations.ts");
+    const { LEASE_MS } = await import("../../server/src/operations/lease.ts");
+    // As the next worker sees it: the first one has not renewed its lease for longer than the lease lasts.
+    const later = { ...app.server.operations, now: () => new Date(Date.now() + LEASE_MS + 1_000) };
     const vmid = pickGuest("running", "lxc");
     app.sim.setFaults({ slowTaskFactor: 40 });
     try {
       const { operationId } = (await alice.request("guest.stop", { cluster: app.clusterId, vmid })) as { operationId: string };
       await until(async () => Boolean((await getOperation(app.server.db.sql, operationId))?.upid));
       // What pg-boss does when it believes the first worker died: the same job, again.
-      await runOperationJob(app.server.operations, {
-        id: "redelivered",
-        name: "operation.stop",
-        data: { operationId },
-        retryCount: 1,
-        expireInSeconds: 60,
-        heartbeatSeconds: null,
-        signal: new AbortController().signal,
-      });
+      await runOperationJob(later, redelivered("operation.stop", operationId));
       await waitFor(alice, (s) => s.operations.get(operationId)?.state === "succeeded");
       const stops = app.sim.model.listTasks().filter((t) => t.id === String(vmid) && t.type === "vzstop");
       expect(stops).toHaveLength(1);

@@ -51,3 +51,16 @@ export async function getJson<T>(app: TestProximity, path: string, as: Role = "a
   if (!res.ok) throw new Error(`GET ${path} answered ${res.status}: ${await res.text()}`);
   return (await res.json()) as T;
 }
+
+/** The same job again, as pg-boss delivers it when it believes the first worker died. */
+export function redelivered(queue: string, operationId: string) {
+  return {
+    id: `redelivered-${operationId}`,
+    name: queue,
+    data: { operationId },
+    retryCount: 1,
+    expireInSeconds: 60,
+    heartbeatSeconds: null,
+    signal: new AbortController().signal,
+  };
+}

@@ -167,6 +167,36 @@ export async function recordStep(sql: Sql, id: string, step: string, upid: strin
   return rows[0]?.steps ?? {};
 }
 
+export type Claim = "claimed" | "held" | "ended";
+
+/**
+ * Takes an operation for one runner: when nobody holds it, when this runner does, or when the holder
+ * has not renewed its lease for `leaseMs`. "held": another live runner has it; "ended": nothing to do.
+ */
+export async function claimOperation(sql: Sql, id: string, runner: string, now: Date, leaseMs: number): Promise<Claim> {
+  const { rows } = await sql.query<{ runner: string | null; state: OperationState }>(
+    `UPDATE operations SET runner = $2, runner_seen = $3
+     WHERE id = $1 AND state IN ('queued', 'running')
+       AND (runner IS NULL OR runner = $2 OR runner_seen < $3::timestamptz - make_interval(secs => $4::double precision / 1000))
+     RETURNING runner, state`,
+    [id, runner, now, leaseMs],
+  );
+  if (rows.length > 0) return "claimed";
+  const current = await sql.query<{ state: OperationState }>("SELECT state FROM operations WHERE id = $1", [id]);
+  const state = current.rows[0]?.state;
+  return state === "queued" || state === "running" ? "held" : "ended";
+}
+
+/** Renews a runner's lease; false when another runner took the operation over (or it ended). */
+export async function renewClaim(sql: Sql, id: string, runner: string, now: Date): Promise<boolean> {
+  const { rows } = await sql.query("UPDATE operations SET runner_seen = $3 WHERE id = $1 AND runner = $2 AND state IN ('queued', 'running') RETURNING id", [
+    id,
+    runner,
+    now,
+  ]);
+  return rows.length > 0;
+}
+
 /** VMIDs reserved by operations in flight that will create them. */
 export async function reservedTargetVmids(sql: Sql, clusterId: string): Promise<Set<number>> {
   const { rows } = await sql.query<{ target_vmid: number }>(

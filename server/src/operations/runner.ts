@@ -8,6 +8,7 @@ import { HANDLERS } from "./handlers.ts";
 import type { OperationOutcome } from "./outcome.ts";
 import { OPERATION_QUEUE_OPTIONS, OPERATION_WORKER_OPTIONS, queueFor } from "./queues.ts";
 import type { StepEnv } from "./task-step.ts";
+import { holdOperation, OperationHeldError, type Lease } from "./lease.ts";
 
 interface OperationJob {
   operationId: string;
@@ -23,12 +24,24 @@ export async function startOperationWorkers(ctx: OperationContext): Promise<void
 }
 
 /**
- * Runs one job to the operation's end. Safe to run twice: a finished operation is left alone,
- * and a started one resumes from its recorded Proxmox task instead of acting again.
+ * Runs one job to the operation's end. Safe to run twice: a finished operation is left alone, one that
+ * another live worker runs is refused (and retried later), and a started one resumes from its recorded
+ * Proxmox tasks instead of acting again.
  */
 export async function runOperationJob(ctx: OperationContext, job: Job<OperationJob>): Promise<void> {
   const stored = await getOperation(ctx.sql, job.data.operationId);
   if (!stored || stored.state === "succeeded" || stored.state === "failed") return;
+  const lease = await holdOperation(ctx, stored.id, job.signal);
+  if (lease === "ended") return;
+  if (lease === "held") throw new OperationHeldError(stored.id);
+  try {
+    await runHeld(ctx, job, stored, lease);
+  } finally {
+    lease.release();
+  }
+}
+
+async function runHeld(ctx: OperationContext, job: Job<OperationJob>, stored: OperationRecord, lease: Lease): Promise<void> {
   const op = await markRunning(ctx.sql, stored.id, ctx.now());
   if (!op) return;
   ctx.feed.publish({ type: "operation", operation: op });
@@ -43,12 +56,16 @@ export async function runOperationJob(ctx: OperationContext, job: Job<OperationJ
     if (updated) ctx.feed.publish({ type: "operation", operation: updated });
   };
   // `resumed`: an earlier attempt got as far as marking the operation running, then stopped.
-  const env: StepEnv = { ctx, client, op, report, signal: job.signal, resumed: stored.state === "running" };
+  const env: StepEnv = { ctx, client, op, report, signal: lease.signal, resumed: stored.state === "running" };
   const handler = HANDLERS[op.kind];
   let outcome: OperationOutcome;
   try {
     outcome = await handler.run(env);
   } catch (error) {
+    if (lease.lost()) {
+      ctx.log.warn({ operationId: op.id }, "another worker took the operation over; this one stands down");
+      return;
+    }
     const lastAttempt = job.retryCount >= OPERATION_QUEUE_OPTIONS.retryLimit;
     if (isTransient(error) && !lastAttempt) {
       ctx.log.warn({ operationId: op.id, err: describe(error), attempt: job.retryCount }, "operation will be retried");
@@ -127,7 +144,11 @@ function describe(error: unknown): string {
 
 function failureMessage(op: OperationRecord, error: unknown): string {
   const what = `${op.kind} of ${op.vmid}`;
-  if (error instanceof TaskFailedError) return `Proxmox task for ${what} failed.`;
+  if (error instanceof TaskFailedError) {
+    // Some tasks end with a generic status ("job errors", "migration aborted"); the reason is in the log.
+    const reason = [...error.logTail].reverse().find((line) => /(^|\s)ERROR: /.test(line) && !line.startsWith("TASK ERROR"));
+    return reason ? `Proxmox task for ${what} failed: ${reason.trim()}` : `Proxmox task for ${what} failed.`;
+  }
   if (error instanceof ProxmoxError) return `Proxmox refused ${what}.`;
   return `${what} failed.`;
 }

@@ -5,6 +5,10 @@ ALTER TABLE operations ADD COLUMN target_node text NOT NULL DEFAULT '';
 ALTER TABLE operations ADD COLUMN summary text NOT NULL DEFAULT '';
 -- Steps a multi-step operation has completed (their task UPIDs), so a retried job resumes instead of redoing them.
 ALTER TABLE operations ADD COLUMN steps jsonb NOT NULL DEFAULT '{}'::jsonb;
+-- The worker running an operation holds it with a lease it renews; a second worker (a job redelivered
+-- while the first still lives) stands back until the lease lapses.
+ALTER TABLE operations ADD COLUMN runner text;
+ALTER TABLE operations ADD COLUMN runner_seen timestamptz;
 CREATE UNIQUE INDEX operations_one_active_per_target ON operations (cluster_id, target_vmid)
   WHERE state IN ('queued', 'running') AND target_vmid IS NOT NULL;
 
