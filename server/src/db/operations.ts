@@ -197,6 +197,11 @@ export async function renewClaim(sql: Sql, id: string, runner: string, now: Date
   return rows.length > 0;
 }
 
+/** Lets go of an operation so the next attempt (a retry) can take it at once. */
+export async function releaseClaim(sql: Sql, id: string, runner: string): Promise<void> {
+  await sql.query("UPDATE operations SET runner = NULL, runner_seen = NULL WHERE id = $1 AND runner = $2", [id, runner]);
+}
+
 /** VMIDs reserved by operations in flight that will create them. */
 export async function reservedTargetVmids(sql: Sql, clusterId: string): Promise<Set<number>> {
   const { rows } = await sql.query<{ target_vmid: number }>(

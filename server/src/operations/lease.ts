@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { claimOperation, renewClaim, type Claim } from "../db/operations.ts";
+import { claimOperation, releaseClaim, renewClaim, type Claim } from "../db/operations.ts";
 import type { OperationContext } from "./context.ts";
 
 /** A runner silent this long is taken for dead; longer than pg-boss' heartbeat so a live one is never overtaken. */
@@ -19,7 +19,8 @@ export interface Lease {
   signal: AbortSignal;
   /** True once another worker took over: this one must stop without ending the operation. */
   lost(): boolean;
-  release(): void;
+  /** Stops renewing and frees the operation for the next attempt; a lease lost to another worker stays theirs. */
+  release(): Promise<void>;
 }
 
 /**
@@ -53,6 +54,9 @@ export async function holdOperation(ctx: OperationContext, operationId: string, 
   return {
     signal: AbortSignal.any([jobSignal, takenOver.signal]),
     lost: () => takenOver.signal.aborted,
-    release: () => clearInterval(timer),
+    release: async () => {
+      clearInterval(timer);
+      await releaseClaim(ctx.sql, operationId, runner);
+    },
   };
 }

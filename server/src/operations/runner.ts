@@ -37,7 +37,7 @@ export async function runOperationJob(ctx: OperationContext, job: Job<OperationJ
   try {
     await runHeld(ctx, job, stored, lease);
   } finally {
-    lease.release();
+    await lease.release();
   }
 }
 
