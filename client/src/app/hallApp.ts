@@ -21,6 +21,10 @@ import { frontToWorldX, type GuestLayout } from "../scene/layout.ts";
 import { RoomView } from "../scene/roomView.ts";
 import { RowSigns } from "../scene/rowSigns.ts";
 import { SelectionMarker } from "../scene/selectionMarker.ts";
+import { CatalogTerminal } from "../scene/catalogTerminal.ts";
+import { DragGhost } from "../scene/dragGhost.ts";
+import type { GuestOperationId } from "../model/guestOperations.ts";
+import { MigrateDrag } from "./migrateDrag.ts";
 import type { Theme } from "../theme.ts";
 
 export interface HallAppOptions {
@@ -37,6 +41,17 @@ export interface HallAppOptions {
   onHover(key: string | null, x: number, y: number): void;
   onSelect(key: string | null): void;
   onMouseLook(locked: boolean): void;
+  /** A management operation was chosen on the guest panel. */
+  onOperation(key: string, operation: GuestOperationId): void;
+  onOpenApp(url: string): void;
+  /** The catalog terminal was clicked. */
+  onOpenCatalog(): void;
+  /** Whether pressing this guest's caddy starts a migration drag (the role allows migrating). */
+  canDragToMigrate(key: string): boolean;
+  /** A guest was dropped on another host's chassis (confirm, then migrate). */
+  onMigrateDrop(key: string, node: string): void;
+  /** A guest was dropped where it cannot go. */
+  onMigrateRefused(reason: string): void;
 }
 
 const LABEL_INTERVAL_MS = 150;
@@ -79,9 +94,13 @@ export class HallApp {
   private readonly labels: LabelsView;
   private readonly signs: RowSigns;
   private readonly marker: SelectionMarker;
+  private readonly terminal: CatalogTerminal;
+  private readonly ghost: DragGhost;
+  private readonly drag: MigrateDrag;
   private readonly pointer: PointerInput;
   private readonly stick: TouchStick;
   private readonly instrumentation: SceneInstrumentation;
+  private readonly uptimeTimer: ReturnType<typeof setInterval>;
   private spawned = false;
   private hovered: string | null = null;
   private selected: string | null = null;
@@ -116,11 +135,14 @@ export class HallApp {
     this.labels = new LabelsView(scene, estate, theme);
     this.marker = new SelectionMarker(this.hall.assets);
     this.hall.addGlowing([this.marker.mesh]);
+    this.terminal = new CatalogTerminal(scene, theme, true);
+    this.ghost = new DragGhost(scene, this.hall.assets, theme);
     this.view = new HallView(this.hall.assets, theme, estate, {
       onLayout: (layout) => {
         this.room.update(layout);
         this.signs.update(layout, estate);
         this.labels.setLayout(layout);
+        this.terminal.place(layout);
         this.labelsDirty = true;
         if (!this.spawned && layout.rows.length > 0) {
           this.spawned = true;
@@ -148,6 +170,12 @@ export class HallApp {
         this.invalidate();
       }
     });
+    // Uptime moves with the clock, not with patches: the open panel is redrawn once a second.
+    this.uptimeTimer = setInterval(() => {
+      if (!this.panel.openKey) return;
+      this.panel.refresh();
+      this.invalidate();
+    }, 1000);
 
     this.controller = new FirstPersonController(this.camera, { obstacles: () => this.view.layout.obstacles, bounds: () => this.view.layout.bounds }, {
       reducedMotion: options.reducedMotion,
@@ -156,13 +184,25 @@ export class HallApp {
     });
     this.controller.teleport({ x: this.view.layout.spawn.x, y: EYE_HEIGHT, z: this.view.layout.spawn.z, yaw: this.view.layout.spawn.yaw, pitch: 0.05 });
 
-    this.panel = new GuestPanel(scene, theme, { onAction: options.onAction, onClose: () => this.select(null) }, { reducedMotion: options.reducedMotion, now: options.now });
+    this.panel = new GuestPanel(scene, theme, { onAction: options.onAction, onOperation: options.onOperation, onOpenApp: options.onOpenApp, onClose: () => this.select(null) }, { reducedMotion: options.reducedMotion, now: options.now });
 
     this.pointer = new PointerInput(options.canvas, {
       look: (dx, dy) => this.controller.look(dx, dy),
       hover: (x, y) => (this.pendingHover = [x, y]),
       click: (x, y) => this.click(x, y),
+      grab: (x, y) => this.grab(x, y),
+      drag: (x, y) => {
+        // The name tag would stay where the drag began: the ghost now shows what is carried.
+        options.onHover(null, x, y);
+        this.drag.move(x, y);
+        this.invalidate();
+      },
+      drop: (at) => {
+        this.drag.end(at);
+        this.invalidate();
+      },
     });
+    this.drag = new MigrateDrag(scene, () => this.camera, this.view, estate, this.ghost, { onDrop: options.onMigrateDrop, onRefused: options.onMigrateRefused });
     this.stick = new TouchStick(options.overlay, (x, y) => this.controller.setTouchMove(x, y));
     document.addEventListener("pointerlockchange", () => {
       this.invalidate();
@@ -277,7 +317,8 @@ export class HallApp {
     });
   }
 
-  select(key: string | null): void {
+  /** Selects a guest and opens its panel where `place` says (beside the guest, facing the desktop camera, by default). */
+  select(key: string | null, place: (guest: GuestLayout) => PanelPlacement = (guest) => panelPlacement(guest, this.controller.current)): void {
     this.invalidate();
     this.selected = key;
     const layout = key ? this.view.layout.guests.get(key) : undefined;
@@ -286,7 +327,7 @@ export class HallApp {
     if (key && layout) {
       const op = this.options.estate.latestOperationOf(key);
       if (op?.state === "failed") this.options.estate.acknowledge(op.id);
-      this.panel.open(key, panelPlacement(layout, this.controller.current), this.options.estate, this.options.role());
+      this.panel.open(key, place(layout), this.options.estate, this.options.role());
       this.pointer.releaseMouseLook();
     } else {
       this.panel.close();
@@ -311,6 +352,28 @@ export class HallApp {
     return { x: p.x * scale, y: p.y * scale };
   }
 
+  /** CSS pixel of the catalog terminal's screen, or null when off-screen. */
+  terminalScreenPosition(): { x: number; y: number } | null {
+    return this.project(this.terminal.screenCentre());
+  }
+
+  /** CSS pixel of a host chassis front's centre (a drop target), or null when off-screen. */
+  hostScreenPosition(hostKey: string): { x: number; y: number } | null {
+    const host = this.view.layout.hosts.get(hostKey);
+    return host ? this.project(new Vector3(host.front.x, host.front.y, host.front.z)) : null;
+  }
+
+  private project(world: Vector3): { x: number; y: number } | null {
+    const engine = this.hall.scene.getEngine();
+    const width = engine.getRenderWidth();
+    const height = engine.getRenderHeight();
+    if (Vector3.Dot(world.subtract(this.camera.position), this.camera.getDirection(Vector3.Forward())) <= 0) return null;
+    const p = Vector3.Project(world, Matrix.Identity(), this.hall.scene.getTransformMatrix(), this.camera.viewport.toGlobal(width, height));
+    if (p.x < 0 || p.y < 0 || p.x > width || p.y > height) return null;
+    const scale = engine.getHardwareScalingLevel();
+    return { x: p.x * scale, y: p.y * scale };
+  }
+
   drawCalls(): number {
     return this.instrumentation.drawCallsCounter.current;
   }
@@ -324,6 +387,7 @@ export class HallApp {
   }
 
   dispose(): void {
+    clearInterval(this.uptimeTimer);
     this.pointer.dispose();
     this.stick.dispose();
     this.controller.dispose();
@@ -331,16 +395,19 @@ export class HallApp {
     this.labels.dispose();
     this.signs.dispose();
     this.marker.dispose();
+    this.terminal.dispose();
+    this.ghost.dispose();
     this.view.dispose();
     this.room.dispose();
     this.hall.scene.dispose();
   }
 
-  private pick(x: number, y: number): { kind: "panel" } | { kind: "guest"; key: string } | null {
+  private pick(x: number, y: number): { kind: "panel" } | { kind: "terminal" } | { kind: "guest"; key: string } | null {
     // scene.pick takes CSS pixels and applies the hardware scaling itself.
-    const hit = this.hall.scene.pick(x, y, (mesh) => mesh === this.panel.mesh || this.view.isPickable(mesh));
+    const hit = this.hall.scene.pick(x, y, (mesh) => mesh === this.panel.mesh || this.view.isPickable(mesh) || this.terminal.owns(mesh));
     if (!hit?.hit || !hit.pickedMesh) return null;
     if (hit.pickedMesh === this.panel.mesh) return { kind: "panel" };
+    if (this.terminal.owns(hit.pickedMesh)) return { kind: "terminal" };
     const key = this.view.guestAt(hit.pickedMesh, hit.thinInstanceIndex);
     return key ? { kind: "guest", key } : null;
   }
@@ -364,7 +431,20 @@ export class HallApp {
       this.pointer.releaseMouseLook();
       return true;
     }
+    if (hit.kind === "terminal") {
+      this.pointer.releaseMouseLook();
+      this.options.onOpenCatalog();
+      return true;
+    }
     this.select(hit.key);
+    return true;
+  }
+
+  /** A press on a guest's caddy starts a migration drag when the user may migrate it. */
+  private grab(x: number, y: number): boolean {
+    const hit = this.pick(x, y);
+    if (hit?.kind !== "guest" || !this.options.canDragToMigrate(hit.key)) return false;
+    this.drag.start(hit.key);
     return true;
   }
 }

@@ -1,8 +1,9 @@
 import type { CommandName } from "../../../shared/src/commands.ts";
 import type { Role } from "../../../shared/src/protocol.ts";
 import type { Estate } from "../model/estate.ts";
-import { formatMiB, formatPercent, formatUptime } from "../model/format.ts";
+import { formatMiB, formatPercent, formatUptime, uptimeSeconds } from "../model/format.ts";
 import { guestActions, labelForOperation } from "../model/guestActions.ts";
+import { guestOperations, operationContext, type GuestOperationId } from "../model/guestOperations.ts";
 import { guestLedState } from "../model/ledState.ts";
 import type { GuestRecord } from "../model/records.ts";
 import { clear, h } from "./dom.ts";
@@ -10,6 +11,8 @@ import { stateBadge } from "./stateBadge.ts";
 
 export interface GuestListCallbacks {
   onAction(key: string, command: CommandName): void;
+  /** Opens a management operation (clone, backups, …) for the guest. */
+  onOperation(key: string, operation: GuestOperationId): void;
   onShowInHall(key: string): void;
   onClose(): void;
 }
@@ -156,7 +159,7 @@ export class GuestList {
     item("VMID", String(guest.vmid));
     item("Type", guest.type);
     item("Node", guest.node);
-    item("Uptime", formatUptime(guest.uptime));
+    item("Uptime", formatUptime(uptimeSeconds(guest.bootedAt, Date.now())));
     item("CPU", `${formatPercent(guest.cpu)} of ${guest.cpus}`);
     item("Memory", `${formatMiB(guest.memMiB)} / ${formatMiB(guest.maxMemMiB)}`);
     item("Disk", `${formatMiB(guest.diskMiB)} / ${formatMiB(guest.maxDiskMiB)}`);
@@ -172,6 +175,18 @@ export class GuestList {
       button.addEventListener("click", () => this.callbacks.onAction(key, action.command));
       actions.append(button);
     }
+    const manage = h("div", { class: "list__actions", role: "group", "aria-label": "Manage" });
+    for (const operation of guestOperations(operationContext(this.estate, guest, this.role()))) {
+      // Disabled operations stay focusable: their sheet explains why they cannot run.
+      const button = h(
+        "button",
+        { class: `btn${operation.destructive ? " btn--danger" : ""}`, type: "button", title: operation.disabledReason ?? undefined, "aria-description": operation.disabledReason ?? undefined, "data-testid": `list-op-${operation.id}` },
+        operation.label,
+      );
+      if (operation.disabledReason) button.classList.add("btn--muted");
+      button.addEventListener("click", () => this.callbacks.onOperation(key, operation.id));
+      manage.append(button);
+    }
     const show = h("button", { class: "btn", type: "button" }, "Show in the hall");
     show.addEventListener("click", () => this.callbacks.onShowInHall(key));
     actions.append(show);
@@ -180,7 +195,8 @@ export class GuestList {
       const outcome = `${labelForOperation(op.kind)}: ${op.state}${op.state === "failed" && op.error ? ` — ${op.error}` : ""}`;
       this.detail.append(h("p", { class: op.state === "failed" ? "state--error" : "muted" }, outcome));
     }
-    this.detail.append(actions);
+    this.detail.append(actions, manage);
+    if (guest.appUrl) this.detail.append(h("a", { href: guest.appUrl, target: "_blank", rel: "noopener noreferrer", class: "btn" }, `Open ${guest.app || "app"} ↗`));
   }
 
   private select(index: number): void {

@@ -11,14 +11,18 @@ import type { TextBlock } from "@babylonjs/gui/2D/controls/textBlock";
 import type { CommandName } from "../../../shared/src/commands.ts";
 import type { Role } from "../../../shared/src/protocol.ts";
 import { isActiveOperationState, type Estate } from "../model/estate.ts";
-import { formatKiB, formatMiB, formatPercent, formatUptime } from "../model/format.ts";
+import { formatKiB, formatMiB, formatPercent, formatUptime, uptimeSeconds } from "../model/format.ts";
 import { guestActions, labelForOperation, type GuestAction } from "../model/guestActions.ts";
+import { guestOperations, operationContext, type GuestOperation, type GuestOperationId } from "../model/guestOperations.ts";
 import { guestLedState, type LedState } from "../model/ledState.ts";
-import type { Theme } from "../theme.ts";
+import { withAlpha, type Theme } from "../theme.ts";
+import { motionFor, motionProgress, panelFlipPose } from "../scene/motion.ts";
 import { actionButton, bar, row, text, vstack } from "./panelControls.ts";
 
-export const PANEL_SIZE = { width: 0.42, height: 0.5665 } as const;
-const PX = { width: 820, height: 1106 } as const;
+/** 0.42 m wide; the height keeps the texture's aspect (820 × 1290 px). */
+export const PANEL_SIZE = { width: 0.42, height: 0.6607 } as const;
+const PX = { width: 820, height: 1290 } as const;
+const OPS_HEIGHT = 160;
 const PAD = 44;
 const INNER = PX.width - 2 * PAD;
 
@@ -29,10 +33,16 @@ export interface PanelPlacement {
   /** The viewer's camera angles: the panel lies parallel to the screen, so it reads square, never skewed. */
   yaw: number;
   pitch: number;
+  /** Larger than 1 to read it from further away (the headset places it at arm's length). */
+  scale?: number;
 }
 
 export interface PanelCallbacks {
   onAction(key: string, command: CommandName): void;
+  /** Opens a management operation (clone, backups, …) for the guest. */
+  onOperation(key: string, operation: GuestOperationId): void;
+  /** Opens the guest's app in a new tab. */
+  onOpenApp(url: string): void;
   onClose(): void;
 }
 
@@ -58,7 +68,10 @@ export class GuestPanel {
   private notice: { text: string; tone: "error" | "info" } | null = null;
   private actionSignature = "";
   private buttons = new Map<CommandName, Button>();
+  private operationSignature = "";
+  private operationButtons = new Map<GuestOperationId | "app", Button>();
   private openedAt = 0;
+  private facingYaw = 0;
 
   private readonly title: TextBlock;
   private readonly glyph: TextBlock;
@@ -72,6 +85,7 @@ export class GuestPanel {
   private readonly noticeText: TextBlock;
   private readonly actions: StackPanel;
   private readonly dangerActions: StackPanel;
+  private readonly opsRows: [StackPanel, StackPanel];
 
   constructor(
     private readonly scene: Scene,
@@ -87,7 +101,7 @@ export class GuestPanel {
 
     const t = theme;
     const glass = new Rectangle("glass");
-    glass.background = "rgba(13,18,27,0.9)";
+    glass.background = withAlpha(t.colors.glass, 0.9);
     glass.color = t.colors.accent;
     glass.thickness = 3;
     glass.cornerRadius = 26;
@@ -165,6 +179,21 @@ export class GuestPanel {
     this.noticeText.textWrapping = true;
     body.addControl(this.noticeText);
 
+    // Management operations: two rows of small buttons above the power actions.
+    const opsArea = vstack();
+    opsArea.width = `${INNER}px`;
+    opsArea.height = `${OPS_HEIGHT}px`;
+    opsArea.verticalAlignment = Control.VERTICAL_ALIGNMENT_BOTTOM;
+    opsArea.top = `${-34 - 96 - 14}px`;
+    this.opsRows = [new StackPanel(), new StackPanel()];
+    for (const r of this.opsRows) {
+      r.isVertical = false;
+      r.height = `${OPS_HEIGHT / 2}px`;
+      r.horizontalAlignment = Control.HORIZONTAL_ALIGNMENT_LEFT;
+      opsArea.addControl(r);
+    }
+    glass.addControl(opsArea);
+
     const actionsArea = new Rectangle("actions");
     actionsArea.thickness = 0;
     actionsArea.height = "96px";
@@ -192,9 +221,12 @@ export class GuestPanel {
     this.role = role;
     this.notice = null;
     this.actionSignature = "";
+    this.operationSignature = "";
     this.mesh.position.set(placement.x, placement.y, placement.z);
     // The plane's readable side is -z: with the camera's own rotation it faces the viewer.
     this.mesh.rotation.set(placement.pitch, placement.yaw, 0);
+    this.facingYaw = placement.yaw;
+    this.mesh.scaling.setAll(placement.scale ?? 1);
     this.mesh.setEnabled(true);
     this.openedAt = this.options.now();
     this.refresh();
@@ -211,17 +243,16 @@ export class GuestPanel {
   }
 
   get isAnimating(): boolean {
-    return this.key !== null && this.options.now() - this.openedAt < 260;
+    return this.key !== null && motionProgress(motionFor("panelFlip", this.options.reducedMotion()), this.openedAt, this.options.now()) < 1;
   }
 
-  /** Eases the panel open (a fade only under reduced motion). Call every frame. */
+  /** Flips the panel open like the original RackCard (a fade only under reduced motion). Call every frame. */
   animate(): void {
     if (!this.key) return;
-    const t = Math.min(1, (this.options.now() - this.openedAt) / 220);
-    const k = 1 - (1 - t) ** 3;
-    const scale = this.options.reducedMotion() ? 1 : 0.9 + 0.1 * k;
-    this.mesh.scaling.set(scale, scale, 1);
-    this.mesh.visibility = k;
+    const motion = motionFor("panelFlip", this.options.reducedMotion());
+    const pose = panelFlipPose(motionProgress(motion, this.openedAt, this.options.now()), motion.moves);
+    this.mesh.rotation.y = this.facingYaw + pose.turn;
+    this.mesh.visibility = pose.opacity;
   }
 
   refresh(): void {
@@ -233,6 +264,7 @@ export class GuestPanel {
       this.title.text = "Guest removed";
       this.subtitle.text = key;
       this.setActions([]);
+      this.setOperations([], "");
       return;
     }
     const t = this.theme;
@@ -251,7 +283,7 @@ export class GuestPanel {
       block.color = color ?? t.colors.text;
     };
     value("status", `${guest.status}${guest.lock ? ` · lock ${guest.lock}` : ""}${guest.template ? " · template" : ""}`, led === "running" ? t.colors.ok : undefined);
-    value("uptime", formatUptime(guest.uptime));
+    value("uptime", formatUptime(uptimeSeconds(guest.bootedAt, Date.now())));
     value("cpu", `${formatPercent(guest.cpu)} of ${guest.cpus} vCPU`);
     value("mem", `${formatMiB(guest.memMiB)} / ${formatMiB(guest.maxMemMiB)}`);
     // PVE reports no disk usage for VMs without the guest agent: say so rather than show 0.
@@ -273,7 +305,7 @@ export class GuestPanel {
       this.opTitle.text = `${labelForOperation(op.kind)} · ${outcome}`;
       this.opTitle.color = op.state === "failed" ? t.colors.error : op.state === "succeeded" ? t.colors.ok : t.colors.busy;
       this.opBar.set(active ? op.progress : 1, op.state === "failed" ? t.colors.error : op.state === "succeeded" ? t.colors.ok : t.colors.busy);
-      this.opDetail.text = op.state === "failed" ? op.error || "Failed without an error message." : `${op.message || (active ? "Waiting for Proxmox…" : "")}${op.requestedBy ? `  — ${op.requestedBy}` : ""}`;
+      this.opDetail.text = op.state === "failed" ? op.error || "Failed without an error message." : `${op.summary ? `${op.summary}. ` : ""}${op.message || (active ? "Waiting for Proxmox…" : "")}${op.requestedBy ? `  — ${op.requestedBy}` : ""}`;
       this.opDetail.color = op.state === "failed" ? t.colors.text : t.colors.textMuted;
       this.opBox.alpha = 1;
     } else {
@@ -286,23 +318,41 @@ export class GuestPanel {
     this.noticeText.text = this.notice?.text ?? "";
     this.noticeText.color = this.notice?.tone === "info" ? t.colors.textMuted : t.colors.error;
     this.setActions(guestActions(guest, led, this.role));
+    this.setOperations(guestOperations(operationContext(estate, guest, this.role)), guest.appUrl);
   }
 
   /** Canvas pixel of an action button's centre (for tests and the debug hook); null when not shown. */
   actionScreenPoint(command: CommandName): { x: number; y: number } | null {
-    const button = this.buttons.get(command);
+    return this.screenPointOf(this.actionWorldPoint(command));
+  }
+
+  /** Canvas pixel of a management button's centre ("app" for the app link); null when not shown. */
+  operationScreenPoint(operation: GuestOperationId | "app"): { x: number; y: number } | null {
+    return this.screenPointOf(this.worldPointOf(this.operationButtons.get(operation)));
+  }
+
+  private screenPointOf(world: Vector3 | null): { x: number; y: number } | null {
     const camera = this.scene.activeCamera;
-    if (!button || !this.key || !camera || !button.isVisible) return null;
-    const m = button._currentMeasure;
-    const u = (m.left + m.width / 2) / PX.width - 0.5;
-    const v = 0.5 - (m.top + m.height / 2) / PX.height;
-    const local = new Vector3(u * PANEL_SIZE.width * this.mesh.scaling.x, v * PANEL_SIZE.height * this.mesh.scaling.y, 0);
-    const world = Vector3.TransformCoordinates(local, this.mesh.computeWorldMatrix(true));
+    if (!world || !camera) return null;
     const engine = this.scene.getEngine();
     const viewport = camera.viewport.toGlobal(engine.getRenderWidth(), engine.getRenderHeight());
     const p = Vector3.Project(world, Matrix.Identity(), this.scene.getTransformMatrix(), viewport);
     const scale = engine.getHardwareScalingLevel();
     return { x: p.x * scale, y: p.y * scale };
+  }
+
+  /** World position of an action button's centre (a headset controller aims at it); null when not shown. */
+  actionWorldPoint(command: CommandName): Vector3 | null {
+    return this.worldPointOf(this.buttons.get(command));
+  }
+
+  private worldPointOf(button: Button | undefined): Vector3 | null {
+    if (!button || !this.key || !button.isVisible) return null;
+    const m = button._currentMeasure;
+    const u = (m.left + m.width / 2) / PX.width - 0.5;
+    const v = 0.5 - (m.top + m.height / 2) / PX.height;
+    // The world matrix carries the panel's scaling.
+    return Vector3.TransformCoordinates(new Vector3(u * PANEL_SIZE.width, v * PANEL_SIZE.height, 0), this.mesh.computeWorldMatrix(true));
   }
 
   dispose(): void {
@@ -314,11 +364,45 @@ export class GuestPanel {
     const line = new Rectangle();
     line.height = "2px";
     line.thickness = 0;
-    line.background = "rgba(255,255,255,0.1)";
+    line.background = withAlpha(this.theme.colors.text, 0.1);
     line.paddingTop = "0px";
     const wrap = row(28);
     wrap.addControl(line);
     return wrap;
+  }
+
+  private setOperations(operations: GuestOperation[], appUrl: string): void {
+    const signature = JSON.stringify([operations, appUrl]);
+    if (signature === this.operationSignature) return;
+    this.operationSignature = signature;
+    for (const b of this.operationButtons.values()) b.dispose();
+    this.operationButtons.clear();
+    const entries: Array<{ id: GuestOperationId | "app"; label: string; destructive: boolean; disabled: boolean }> = operations.map((o) => ({
+      id: o.id,
+      label: o.label,
+      destructive: o.destructive,
+      disabled: o.disabledReason !== null,
+    }));
+    if (appUrl) entries.unshift({ id: "app", label: "Open app ↗", destructive: false, disabled: false });
+    const perRow = Math.ceil(entries.length / 2);
+    const width = Math.floor(INNER / Math.max(4, perRow));
+    entries.forEach((entry, i) => {
+      const button = actionButton(this.theme, entry.label, entry.destructive ? "destructive" : entry.id === "app" ? "primary" : "normal", width);
+      button.height = "68px";
+      button.fontSize = 24;
+      button.paddingRight = "10px";
+      button.paddingBottom = "8px";
+      // A disabled operation still opens its tab, which explains why it cannot run.
+      if (entry.disabled) button.alpha = 0.45;
+      button.onPointerUpObservable.add(() => {
+        const key = this.key;
+        if (!key) return;
+        if (entry.id === "app") this.callbacks.onOpenApp(appUrl);
+        else this.callbacks.onOperation(key, entry.id);
+      });
+      this.opsRows[i < perRow ? 0 : 1].addControl(button);
+      this.operationButtons.set(entry.id, button);
+    });
   }
 
   private setActions(actions: GuestAction[]): void {

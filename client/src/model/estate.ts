@@ -1,5 +1,5 @@
 import { ACTIVE_OPERATION_STATES, guestKey, type OperationState } from "../../../shared/src/protocol.ts";
-import { hostKey, type ClusterRecord, type GuestRecord, type HostRecord, type OperationRecord } from "./records.ts";
+import { hostKey, type ClusterRecord, type GuestRecord, type HostRecord, type OperationRecord, type WorldEventRecord } from "./records.ts";
 
 /** What changed since the last flush. Consumers (scene, HUD, list) redraw only these. */
 export interface EstateChanges {
@@ -9,6 +9,8 @@ export interface EstateChanges {
   hosts: ReadonlySet<string>;
   guests: ReadonlySet<string>;
   operations: ReadonlySet<string>;
+  /** Self-healing events and alerts that appeared, changed or were cleared. */
+  events: ReadonlySet<string>;
 }
 
 export type EstateListener = (changes: EstateChanges) => void;
@@ -19,10 +21,11 @@ interface PendingChanges {
   hosts: Set<string>;
   guests: Set<string>;
   operations: Set<string>;
+  events: Set<string>;
 }
 
 function emptyChanges(): PendingChanges {
-  return { structure: false, clusters: new Set(), hosts: new Set(), guests: new Set(), operations: new Set() };
+  return { structure: false, clusters: new Set(), hosts: new Set(), guests: new Set(), operations: new Set(), events: new Set() };
 }
 
 /**
@@ -35,6 +38,7 @@ export class Estate {
   readonly hosts = new Map<string, HostRecord>();
   readonly guests = new Map<string, GuestRecord>();
   readonly operations = new Map<string, OperationRecord>();
+  readonly events = new Map<string, WorldEventRecord>();
 
   private readonly guestsByHost = new Map<string, Set<string>>();
   private readonly latestOperationByGuest = new Map<string, string>();
@@ -51,7 +55,7 @@ export class Estate {
   /** Delivers accumulated changes; returns whether there were any. */
   flush(): boolean {
     const changes = this.pending;
-    if (!changes.structure && !changes.clusters.size && !changes.hosts.size && !changes.guests.size && !changes.operations.size) {
+    if (!changes.structure && !changes.clusters.size && !changes.hosts.size && !changes.guests.size && !changes.operations.size && !changes.events.size) {
       return false;
     }
     this.pending = emptyChanges();
@@ -151,6 +155,15 @@ export class Estate {
     this.pending.guests.add(gk);
   }
 
+  upsertEvent(record: WorldEventRecord): void {
+    this.events.set(record.id, record);
+    this.pending.events.add(record.id);
+  }
+
+  removeEvent(id: string): void {
+    if (this.events.delete(id)) this.pending.events.add(id);
+  }
+
   /** Marks a guest as "command sent, waiting for the server" so the scene reacts before the round trip ends. */
   setPending(key: string, pending: boolean): void {
     if (pending) this.pendingGuests.add(key);
@@ -199,10 +212,12 @@ export class Estate {
     for (const key of this.hosts.keys()) this.pending.hosts.add(key);
     for (const key of this.guests.keys()) this.pending.guests.add(key);
     for (const id of this.operations.keys()) this.pending.operations.add(id);
+    for (const id of this.events.keys()) this.pending.events.add(id);
     this.clusters.clear();
     this.hosts.clear();
     this.guests.clear();
     this.operations.clear();
+    this.events.clear();
     this.guestsByHost.clear();
     this.latestOperationByGuest.clear();
     this.pendingGuests.clear();

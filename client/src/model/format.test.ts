@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatAge, formatKiB, formatMiB, formatPercent, formatUptime } from "./format.ts";
+import { formatAge, formatKiB, formatMiB, formatPercent, formatUptime, uptimeSeconds } from "./format.ts";
 
 describe("formats", () => {
   it("formats uptime, sizes, percentages and ages", () => {
@@ -12,5 +12,7 @@ describe("formats", () => {
     expect(formatKiB(4096)).toBe("4 MiB");
     expect(formatPercent(0.234)).toBe("23%");
     expect(formatAge(0, 65_000)).toBe("1 min ago");
+    expect(uptimeSeconds(1_000_000, 1_075_000)).toBe(75);
+    expect(uptimeSeconds(0, 1_075_000)).toBe(0);
   });
 });

@@ -1,5 +1,10 @@
 /** Human formats for the panel, list and logs. Units follow the schema: MiB, KiB, seconds, fractions. */
 
+/** Seconds since a boot time (ms since the epoch); 0 when not running. */
+export function uptimeSeconds(bootedAt: number, nowMs: number): number {
+  return bootedAt > 0 ? Math.max(0, (nowMs - bootedAt) / 1000) : 0;
+}
+
 export function formatUptime(seconds: number): string {
   if (!Number.isFinite(seconds) || seconds <= 0) return "—";
   const d = Math.floor(seconds / 86_400);

@@ -4,7 +4,7 @@ import type { GuestRecord } from "./records.ts";
 
 const guest = (status: string, extra: Partial<GuestRecord> = {}): GuestRecord => ({
   key: "c/100", clusterId: "c", node: "n", vmid: 100, name: "web", type: "lxc", status, cpu: 0, cpus: 1, memMiB: 0, maxMemMiB: 0,
-  diskMiB: 0, maxDiskMiB: 0, netInKiB: 0, netOutKiB: 0, uptime: 0, tags: [], lock: "", template: false, operationId: "", ...extra,
+  diskMiB: 0, maxDiskMiB: 0, netInKiB: 0, netOutKiB: 0, bootedAt: 0, tags: [], lock: "", template: false, operationId: "", managed: false, app: "", appUrl: "", ...extra,
 });
 
 describe("guestActions", () => {
@@ -29,6 +29,7 @@ describe("guestActions", () => {
 
   it("names operations with the command labels", () => {
     expect(labelForOperation("shutdown")).toBe("Shut down");
-    expect(labelForOperation("migrate")).toBe("migrate");
+    expect(labelForOperation("migrate")).toBe("Migrate");
+    expect(labelForOperation("frobnicate")).toBe("frobnicate");
   });
 });

@@ -4,12 +4,12 @@ import type { GuestRecord, OperationRecord } from "./records.ts";
 
 const guest = (extra: Partial<GuestRecord> = {}): GuestRecord => ({
   key: "c/100", clusterId: "c", node: "n", vmid: 100, name: "web", type: "lxc", status: "running", cpu: 0, cpus: 1, memMiB: 0, maxMemMiB: 0,
-  diskMiB: 0, maxDiskMiB: 0, netInKiB: 0, netOutKiB: 0, uptime: 0, tags: [], lock: "", template: false, operationId: "", ...extra,
+  diskMiB: 0, maxDiskMiB: 0, netInKiB: 0, netOutKiB: 0, bootedAt: 0, tags: [], lock: "", template: false, operationId: "", managed: false, app: "", appUrl: "", ...extra,
 });
 const op = (state: string): OperationRecord => ({
-  id: "op", kind: "stop", clusterId: "c", vmid: 100, node: "n", requestedBy: "ada", state, progress: 0.5, message: "", error: "", createdAt: 1, finishedAt: 0,
+  id: "op", kind: "stop", clusterId: "c", vmid: 100, node: "n", requestedBy: "ada", state, progress: 0.5, message: "", error: "", createdAt: 1, finishedAt: 0, targetVmid: 0, targetNode: "", summary: "",
 });
-const online = { key: "c/n", clusterId: "c", node: "n", status: "online", cpu: 0, maxCpu: 1, memMiB: 0, maxMemMiB: 0, uptime: 0, rack: "A", slot: 0 };
+const online = { key: "c/n", clusterId: "c", node: "n", status: "online", cpu: 0, maxCpu: 1, memMiB: 0, maxMemMiB: 0, bootedAt: 0, rack: "A", slot: 0 };
 const cluster = { id: "c", name: "c", status: "online", error: "", lastSyncAt: 0 };
 const inputs = (extra: Partial<LedInputs>): LedInputs => ({ guest: guest(), host: online, cluster, operation: undefined, failureUnacknowledged: false, pending: false, ...extra });
 

@@ -22,7 +22,8 @@ export interface HostRecord {
   maxCpu: number;
   memMiB: number;
   maxMemMiB: number;
-  uptime: number;
+  /** When it booted, ms since the epoch (server clock); 0 when not running. */
+  bootedAt: number;
   rack: string;
   slot: number;
 }
@@ -44,11 +45,18 @@ export interface GuestRecord {
   maxDiskMiB: number;
   netInKiB: number;
   netOutKiB: number;
-  uptime: number;
+  /** When it booted, ms since the epoch (server clock); 0 when not running. */
+  bootedAt: number;
   tags: string[];
   lock: string;
   template: boolean;
   operationId: string;
+  /** Created or adopted by Proximity (it knows the guest's app and configuration). */
+  managed: boolean;
+  /** Catalog app id, "" when none is known. */
+  app: string;
+  /** Where the app answers, "" when unknown. */
+  appUrl: string;
 }
 
 export interface OperationRecord {
@@ -64,6 +72,29 @@ export interface OperationRecord {
   error: string;
   createdAt: number;
   finishedAt: number;
+  /** The guest the operation creates (clone, deploy, restore as new), 0 otherwise. */
+  targetVmid: number;
+  /** The node it acts towards (migrate, clone, deploy), "" otherwise. */
+  targetNode: string;
+  /** One line for the operations log; "" from older servers. */
+  summary: string;
+}
+
+/** A self-healing event or an open alert, as the room holds it (`WorldState.events`). */
+export interface WorldEventRecord {
+  id: string;
+  /** "maintenance" (janitor, reconciler at work) or "alert" (a person must act; gone once the condition is). */
+  kind: string;
+  /** "info", "warning" or "error". */
+  severity: string;
+  /** The controller that reported it: "janitor" or "reconciler". */
+  source: string;
+  message: string;
+  clusterId: string;
+  /** 0 when the event is not about one guest. */
+  vmid: number;
+  /** ms since the epoch, server clock. */
+  at: number;
 }
 
 export function hostKey(clusterId: string, node: string): string {

@@ -9,6 +9,9 @@ export interface SampleOptions {
   hostsPerRack: number;
 }
 
+/** A fixed "now" keeps the sample deterministic: boot times are this far in the past. */
+const SAMPLE_NOW = Date.UTC(2026, 0, 1);
+
 const NAMES = ["web", "db", "cache", "queue", "auth", "git", "ci", "mon", "dns", "proxy", "mail", "files", "media", "vpn", "build", "search"];
 
 /**
@@ -31,7 +34,7 @@ export function fillSampleEstate(estate: Estate, options: SampleOptions): void {
         maxCpu: 32,
         memMiB: 96_000,
         maxMemMiB: 256_000,
-        uptime: 86_400 * (h + 3),
+        bootedAt: SAMPLE_NOW - 86_400_000 * (h + 3),
         rack: `${String.fromCharCode(65 + c)}${String(Math.floor(h / options.hostsPerRack) + 1).padStart(2, "0")}`,
         slot: h % options.hostsPerRack,
       };
@@ -55,11 +58,14 @@ export function fillSampleEstate(estate: Estate, options: SampleOptions): void {
           maxDiskMiB: 32768,
           netInKiB: (id * 1031) % 900_000,
           netOutKiB: (id * 733) % 500_000,
-          uptime: (id * 3571) % 2_000_000,
+          bootedAt: SAMPLE_NOW - ((id * 3571) % 2_000_000) * 1000,
           tags: id % 4 === 0 ? ["prod", "web"] : ["lab"],
           lock: "",
           template: false,
           operationId: "",
+          managed: id % 5 !== 0,
+          app: "",
+          appUrl: "",
         };
         estate.upsertGuest(guest);
       }

@@ -4,7 +4,7 @@ import { searchGuests } from "./search.ts";
 
 const g = (vmid: number, name: string, tags: string[] = []): GuestRecord => ({
   key: `c/${vmid}`, clusterId: "c", node: "n", vmid, name, type: "lxc", status: "running", cpu: 0, cpus: 1, memMiB: 0, maxMemMiB: 0,
-  diskMiB: 0, maxDiskMiB: 0, netInKiB: 0, netOutKiB: 0, uptime: 0, tags, lock: "", template: false, operationId: "",
+  diskMiB: 0, maxDiskMiB: 0, netInKiB: 0, netOutKiB: 0, bootedAt: 0, tags, lock: "", template: false, operationId: "", managed: false, app: "", appUrl: "",
 });
 const guests = [g(100, "web-01", ["prod"]), g(101, "db-01", ["prod", "sql"]), g(1100, "webhook"), g(102, "cache", ["web"])];
 

@@ -27,9 +27,9 @@ function harness() {
 
 function seed(server: WorldState) {
   const cluster = new Cluster({ id: "lab", name: "Lab", status: "online", error: "", lastSyncAt: 1 });
-  const host = new Host({ node: "pve1", status: "online", cpu: 0.25, maxCpu: 16, memMiB: 1000, maxMemMiB: 4000, uptime: 5, rack: "A01", slot: 0 });
-  host.guests.set("101", new Guest({ vmid: 101, name: "web", type: "lxc", status: "running", cpu: 0.1, cpus: 2, memMiB: 1, maxMemMiB: 2, diskMiB: 1, maxDiskMiB: 2, netInKiB: 0, netOutKiB: 0, uptime: 9, tags: "prod;web", lock: "", template: false, operationId: "" }));
-  host.guests.set("102", new Guest({ vmid: 102, name: "db", type: "qemu", status: "stopped", cpu: 0, cpus: 4, memMiB: 0, maxMemMiB: 8, diskMiB: 1, maxDiskMiB: 2, netInKiB: 0, netOutKiB: 0, uptime: 0, tags: "", lock: "", template: false, operationId: "" }));
+  const host = new Host({ node: "pve1", status: "online", cpu: 0.25, maxCpu: 16, memMiB: 1000, maxMemMiB: 4000, bootedAt: 5, rack: "A01", slot: 0 });
+  host.guests.set("101", new Guest({ vmid: 101, name: "web", type: "lxc", status: "running", cpu: 0.1, cpus: 2, memMiB: 1, maxMemMiB: 2, diskMiB: 1, maxDiskMiB: 2, netInKiB: 0, netOutKiB: 0, bootedAt: 9, tags: "prod;web", lock: "", template: false, operationId: "" }));
+  host.guests.set("102", new Guest({ vmid: 102, name: "db", type: "qemu", status: "stopped", cpu: 0, cpus: 4, memMiB: 0, maxMemMiB: 8, diskMiB: 1, maxDiskMiB: 2, netInKiB: 0, netOutKiB: 0, bootedAt: 0, tags: "", lock: "", template: false, operationId: "" }));
   cluster.hosts.set("pve1", host);
   server.clusters.set("lab", cluster);
   return { cluster, host };
@@ -72,7 +72,7 @@ describe("bindWorldState", () => {
   it("removes guests, hosts and clusters, and keeps a migrated guest on its new host", () => {
     const h = harness();
     const { cluster, host } = seed(h.server);
-    const other = new Host({ node: "pve2", status: "online", cpu: 0, maxCpu: 8, memMiB: 0, maxMemMiB: 1, uptime: 1, rack: "A01", slot: 1 });
+    const other = new Host({ node: "pve2", status: "online", cpu: 0, maxCpu: 8, memMiB: 0, maxMemMiB: 1, bootedAt: 1, rack: "A01", slot: 1 });
     cluster.hosts.set("pve2", other);
     h.sync();
 

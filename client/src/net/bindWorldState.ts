@@ -1,8 +1,8 @@
 import type { StateCallbackStrategy } from "@colyseus/schema";
 import { guestKey } from "../../../shared/src/protocol.ts";
-import type { Cluster, Guest, Host, Operation, WorldState } from "../../../shared/src/schema/world.ts";
+import type { Cluster, Guest, Host, Operation, WorldEvent, WorldState } from "../../../shared/src/schema/world.ts";
 import type { Estate } from "../model/estate.ts";
-import { hostKey, parseTags, type ClusterRecord, type GuestRecord, type HostRecord, type OperationRecord } from "../model/records.ts";
+import { hostKey, parseTags, type ClusterRecord, type GuestRecord, type HostRecord, type OperationRecord, type WorldEventRecord } from "../model/records.ts";
 
 export function clusterRecord(id: string, c: Cluster): ClusterRecord {
   return { id: c.id || id, name: c.name || id, status: c.status, error: c.error, lastSyncAt: c.lastSyncAt };
@@ -19,7 +19,7 @@ export function hostRecord(clusterId: string, node: string, h: Host): HostRecord
     maxCpu: h.maxCpu,
     memMiB: h.memMiB,
     maxMemMiB: h.maxMemMiB,
-    uptime: h.uptime,
+    bootedAt: h.bootedAt,
     rack: h.rack,
     slot: h.slot,
   };
@@ -42,11 +42,14 @@ export function guestRecord(clusterId: string, node: string, g: Guest): GuestRec
     maxDiskMiB: g.maxDiskMiB,
     netInKiB: g.netInKiB,
     netOutKiB: g.netOutKiB,
-    uptime: g.uptime,
+    bootedAt: g.bootedAt,
     tags: parseTags(g.tags),
     lock: g.lock,
     template: g.template,
     operationId: g.operationId,
+    managed: g.managed,
+    app: g.app,
+    appUrl: g.appUrl,
   };
 }
 
@@ -64,11 +67,18 @@ export function operationRecord(o: Operation): OperationRecord {
     error: o.error,
     createdAt: o.createdAt,
     finishedAt: o.finishedAt,
+    targetVmid: o.targetVmid,
+    targetNode: o.targetNode,
+    summary: o.summary,
   };
 }
 
+export function worldEventRecord(e: WorldEvent): WorldEventRecord {
+  return { id: e.id, kind: e.kind, severity: e.severity, source: e.source, message: e.message, clusterId: e.clusterId, vmid: e.vmid, at: e.at };
+}
+
 /**
- * Mirrors the room state into the estate: every cluster, host, guest and operation is copied when it appears and
+ * Mirrors the room state into the estate: every cluster, host, guest, operation and event is copied when it appears and
  * again whenever any of its fields changes in a patch, and removed when it leaves. Returns an unbind function; after
  * it, late callbacks from the old room are ignored.
  */
@@ -118,6 +128,17 @@ export function bindWorldState(callbacks: StateCallbackStrategy<WorldState>, est
     ),
   );
   disposers.push(callbacks.onRemove("operations", guard((operation: Operation) => estate.removeOperation(operation.id))));
+
+  disposers.push(
+    callbacks.onAdd(
+      "events",
+      guard((event: WorldEvent) => {
+        estate.upsertEvent(worldEventRecord(event));
+        disposers.push(callbacks.onChange(event, guard(() => estate.upsertEvent(worldEventRecord(event)))));
+      }),
+    ),
+  );
+  disposers.push(callbacks.onRemove("events", guard((event: WorldEvent, id: string) => estate.removeEvent(event.id || id))));
 
   return () => {
     bound = false;
