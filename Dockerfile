@@ -7,7 +7,7 @@ COPY . .
 RUN npm run build:client
 
 FROM node:22-bookworm-slim
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=2567
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=2567 NODE_OPTIONS=--max-old-space-size=256
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist-client ./dist-client

@@ -43,7 +43,7 @@ export async function measureEncodeCost(guests: number, seed: number, syncInterv
       clock += syncIntervalMs;
       const observed = observeEstate(await client.clusterResources(), await client.clusterTasks());
       applyToKnown(known, diffEstate(CLUSTER_ID, known, observed));
-      projection.apply({ type: "cluster", clusterId: CLUSTER_ID, name: "Benchmark lab", status: "online", error: "", lastSyncAt: Date.now() });
+      projection.apply({ type: "cluster", clusterId: CLUSTER_ID, name: "Benchmark lab", status: "online", error: "", lastSyncAt: clock });
       projection.apply({
         type: "estate",
         clusterId: CLUSTER_ID,

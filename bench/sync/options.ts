@@ -16,7 +16,12 @@ export interface BenchOptions {
   seed: number;
   /** NODE_OPTIONS for the server process, for profiling (e.g. "--cpu-prof --cpu-prof-dir=prof"). */
   serverNodeOptions: string;
+  /** The server's V8 heap cap (--max-old-space-size), as a deployment should set it; 0 leaves V8's default. */
+  serverHeapMiB: number;
 }
+
+/** What the server needs at 10,000 guests and 100 clients (about 150 MiB live), with room for a cycle's garbage. */
+export const DEFAULT_SERVER_HEAP_MIB = 256;
 
 export const USAGE = `Usage: npm run bench:sync -- [options]
 
@@ -29,7 +34,9 @@ export const USAGE = `Usage: npm run bench:sync -- [options]
   --workers N         worker threads holding the clients (default: CPU cores)
   --join-concurrency N  clients of one worker joining at the same time (default 4)
   --seed N            seed of the simulated estate and of the changes (default 1)
-  --server-node-options="FLAGS"  NODE_OPTIONS for the server process, to profile it
+  --server-heap-mib N the server's heap cap, --max-old-space-size (default 256, as BENCHMARKS.md recommends
+                      for deployments; 0 = V8's default, which lets the heap grow with the garbage of each cycle)
+  --server-node-options="FLAGS"  more NODE_OPTIONS for the server process, to profile it
                       (e.g. --server-node-options="--cpu-prof --cpu-prof-dir=prof" writes a CPU profile when it stops)
   --help              this text
 
@@ -62,6 +69,7 @@ export function parseOptions(argv: string[]): BenchOptions | "help" {
       "join-concurrency": { type: "string" },
       seed: { type: "string" },
       "server-node-options": { type: "string" },
+      "server-heap-mib": { type: "string" },
       help: { type: "boolean" },
     },
   });
@@ -77,5 +85,6 @@ export function parseOptions(argv: string[]): BenchOptions | "help" {
     joinConcurrency: integer("join-concurrency", values["join-concurrency"] ?? "4", 1, 500),
     seed: integer("seed", values.seed ?? "1", 0, 2 ** 32 - 1),
     serverNodeOptions: values["server-node-options"] ?? "",
+    serverHeapMiB: integer("server-heap-mib", values["server-heap-mib"] ?? String(DEFAULT_SERVER_HEAP_MIB), 0, 65_536),
   };
 }

@@ -4,16 +4,17 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { startSimulator } from "../../server/src/simulator/index.ts";
+import { startSimulator, type Simulator } from "../../server/src/simulator/index.ts";
 import { createTestDatabase } from "../../test/support/database.ts";
 import { ChangePlanner, type ChangeKind } from "./changes.ts";
 import { ClientPool, type SyncSeen } from "./client-pool.ts";
+import { CycleStarts } from "./cycle-starts.ts";
 import { ServerProcess, type ServerMetrics } from "./server-process.ts";
 import { nowMs, seededRandom } from "./stats.ts";
 import type { ClientTotals } from "./worker-protocol.ts";
 
-const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-const CLUSTER_ID = "bench";
+export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+export const CLUSTER_ID = "bench";
 /** Longest wait for every client to show one change. */
 export const CHANGE_TIMEOUT_MS = 30_000;
 
@@ -42,7 +43,7 @@ export interface ScenarioResult {
   idlePatchBytes: number[];
   changePatchBytes: number[];
   changes: ChangeSample[];
-  /** Time a sync cycle worked (fetch, validate, diff, write, project), from consecutive lastSyncAt values. */
+  /** Time a sync cycle worked (fetch, validate, diff, write, project): from its /cluster/resources read to its lastSyncAt. */
   syncWorkMs: number[];
   measuredCycles: number;
   proxmoxCallsPerCycle: Record<string, number>;
@@ -68,6 +69,36 @@ export async function cleanUpRunningScenarios(): Promise<void> {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+export type ServerSettings = Pick<BenchOptions, "syncIntervalMs" | "serverHeapMiB" | "serverNodeOptions">;
+
+/**
+ * The environment the server starts with: as a user starts it, against the simulator as its only
+ * cluster, on a fresh database, at warn level, with the heap cap and any profiling flags.
+ */
+export function serverEnvironment(settings: ServerSettings, databaseUrl: string, sim: Simulator, staticDir: string): Record<string, string> {
+  const nodeOptions = [settings.serverHeapMiB > 0 ? `--max-old-space-size=${settings.serverHeapMiB}` : "", settings.serverNodeOptions].filter(Boolean).join(" ");
+  return {
+    PATH: process.env.PATH ?? "",
+    HOME: process.env.HOME ?? "",
+    PORT: "0",
+    HOST: "127.0.0.1",
+    DEMO: "false",
+    DATABASE_URL: databaseUrl,
+    PVE_URL: sim.url,
+    PVE_CLUSTER_ID: CLUSTER_ID,
+    PVE_CLUSTER_NAME: "Benchmark lab",
+    PVE_TOKEN_ID: sim.adminToken.tokenId,
+    PVE_TOKEN_SECRET: sim.adminToken.secret,
+    PVE_FINGERPRINT: sim.fingerprint,
+    SYNC_INTERVAL_MS: String(settings.syncIntervalMs),
+    LOG_LEVEL: "warn",
+    STATIC_DIR: staticDir,
+    TRANSPORT: "ws",
+    SECRET_KEY: randomBytes(32).toString("base64"),
+    ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+  };
+}
+
 /** 1,000 guests on 20 nodes, 10,000 on 50: about 50 to 200 guests per node. */
 export function nodesFor(guests: number): number {
   return Math.min(50, Math.max(1, Math.ceil(guests / 50)));
@@ -83,7 +114,7 @@ async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Pr
 }
 
 /** Waits until the server has finished two sync cycles, so its state holds the whole estate. */
-async function waitForSecondSync(server: ServerProcess, timeoutMs: number): Promise<void> {
+export async function waitForSecondSync(server: ServerProcess, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   let first: string | null = null;
   while (Date.now() < deadline) {
@@ -115,29 +146,12 @@ export async function runScenario(spec: ScenarioSpec, progress: (line: string) =
     cleanups.push(() => db.drop());
     const sim = await startSimulator({ seed: spec.seed, nodes, guests: spec.guests, statusRefreshMs: spec.statusRefreshMs, metricsTickMs: spec.statusRefreshMs });
     cleanups.push(() => sim.close());
+    const cycleStarts = new CycleStarts(sim);
+    cleanups.push(async () => cycleStarts.stop());
     const staticDir = await mkdtemp(path.join(tmpdir(), "proximity-bench-static-"));
     cleanups.push(() => rm(staticDir, { recursive: true, force: true }));
 
-    const server = await ServerProcess.start(REPO_ROOT, {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "",
-      PORT: "0",
-      HOST: "127.0.0.1",
-      DEMO: "false",
-      DATABASE_URL: db.url,
-      PVE_URL: sim.url,
-      PVE_CLUSTER_ID: CLUSTER_ID,
-      PVE_CLUSTER_NAME: "Benchmark lab",
-      PVE_TOKEN_ID: sim.adminToken.tokenId,
-      PVE_TOKEN_SECRET: sim.adminToken.secret,
-      PVE_FINGERPRINT: sim.fingerprint,
-      SYNC_INTERVAL_MS: String(spec.syncIntervalMs),
-      LOG_LEVEL: "warn",
-      STATIC_DIR: staticDir,
-      TRANSPORT: "ws",
-      SECRET_KEY: randomBytes(32).toString("base64"),
-      ...(spec.serverNodeOptions ? { NODE_OPTIONS: spec.serverNodeOptions } : {}),
-    });
+    const server = await ServerProcess.start(REPO_ROOT, serverEnvironment(spec, db.url, sim, staticDir));
     cleanups.push(() => server.stop());
     const token = await server.signIn();
     await waitForSecondSync(server, 120_000);
@@ -152,12 +166,12 @@ export async function runScenario(spec: ScenarioSpec, progress: (line: string) =
     const nextSync = () => withTimeout(pool.nextSync(), syncTimeoutMs, "no sync cycle reached the clients");
     const snapshot = (sync: SyncSeen) => ({ ...sync, syncs: pool.syncs.length, requests: sim.model.requestCounts(), cpu: server.cpuSeconds() });
     // Request counts are read right after a cycle ended and before the next one asks Proxmox
-    // anything (it starts one interval after the end), so they hold whole cycles. That holds only
-    // when this reading comes soon enough after the cycle's end; otherwise the next cycle is tried.
+    // anything (cycles start one interval apart), so they hold whole cycles. That holds only when
+    // this reading comes soon enough after the cycle's end; otherwise the next cycle is tried.
     const boundary = async () => {
       for (let attempt = 0; attempt < 10; attempt++) {
         const sync = await nextSync();
-        if (nowMs() - sync.lastSyncAt < spec.syncIntervalMs * 0.8) return { ...snapshot(sync), clean: true };
+        if (nowMs() - sync.lastSyncAt < spec.syncIntervalMs * 0.5) return { ...snapshot(sync), clean: true };
       }
       return { ...snapshot(await nextSync()), clean: false };
     };
@@ -212,8 +226,7 @@ export async function runScenario(spec: ScenarioSpec, progress: (line: string) =
       const delta = count - (start.requests[route] ?? 0);
       if (delta > 0) proxmoxCallsPerCycle[route] = delta / measuredCycles;
     }
-    const syncEnds = pool.syncs.slice(start.syncs - 1, end.syncs).map((s) => s.lastSyncAt);
-    const syncWorkMs = syncEnds.slice(1).map((at, i) => at - syncEnds[i]! - spec.syncIntervalMs);
+    const syncWorkMs = cycleStarts.workMs(pool.syncs.slice(start.syncs, end.syncs).map((s) => s.lastSyncAt));
 
     return {
       spec,
