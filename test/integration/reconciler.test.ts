@@ -71,6 +71,33 @@ describe("reconciler", () => {
     expect(writes()).toBe(writesBefore);
   });
 
+  it("leaves alone an operation whose guest does not exist yet (a deploy), and the locks of guests under operation", async () => {
+    const { sql } = app.server.db;
+    const node = app.sim.model.listNodes()[0]!.name;
+    const deploy = (await insertOperation(
+      sql,
+      { id: randomUUID(), kind: "deploy", clusterId: app.clusterId, vmid: 888888, targetVmid: 888888, node, guestType: "lxc", requestedBy: "operator", params: {} },
+      new Date(),
+    ))!;
+    const busy = app.sim.model.listGuests().find((g) => !g.lock)!;
+    const snapshot = (await insertOperation(
+      sql,
+      { id: randomUUID(), kind: "snapshot", clusterId: app.clusterId, vmid: busy.vmid, node: busy.node, guestType: busy.type, requestedBy: "operator", params: {} },
+      new Date(),
+    ))!;
+    app.sim.model.lockGuest(busy.vmid, "snapshot");
+    try {
+      const report = await runReconciler(app.server.operations);
+      expect(report).toMatchObject({ operationsReleased: 0, alertsRaised: 0 });
+      expect(await getOperation(sql, deploy.id)).toMatchObject({ state: "queued" });
+    } finally {
+      app.sim.model.unlockGuest(busy.vmid);
+      await sql.query("UPDATE operations SET state = 'failed', finished_at = now() WHERE id = ANY($1::text[])", [[deploy.id, snapshot.id]]);
+      app.sim.model.refreshStatusNow();
+      await runReconciler(app.server.operations);
+    }
+  });
+
   it("leaves the sync loop consistent with the rows it rewrote", async () => {
     const sync = app.server.syncs.get(app.clusterId)!;
     sync.start();

@@ -4,7 +4,7 @@ import { loadKnownEstate, writeEstateChanges } from "../db/estate.ts";
 import type { OperationContext } from "../operations/context.ts";
 import { finishOperationRecorded } from "../operations/runner.ts";
 import { ProxmoxError } from "../proxmox/index.ts";
-import { listActiveOperations } from "../db/operations.ts";
+import { listActiveOperations, type OperationRecord } from "../db/operations.ts";
 import { diffEstate } from "../sync/diff.ts";
 import { hasChanges, type ObservedEstate } from "../sync/model.ts";
 import { observeEstate } from "../sync/observe.ts";
@@ -70,10 +70,19 @@ async function reconcileRows(ctx: OperationContext, clusterId: string, observed:
   ctx.feed.publish({ type: "estate.rewritten", clusterId });
 }
 
+/**
+ * An operation on a guest that is gone cannot finish. Not so for those whose guest is meant to be absent:
+ * one that creates it (deploy, restore into a new VMID) or removes it (delete, or deleting a backup of a
+ * deleted guest); their own job or the janitor ends them.
+ */
+function needsItsGuest(op: OperationRecord): boolean {
+  return op.targetVmid !== op.vmid && op.kind !== "delete" && op.kind !== "backup_delete";
+}
+
 async function releaseOperations(ctx: OperationContext, clusterId: string, observed: ObservedEstate, report: ReconcileReport) {
   const present = new Set(observed.guests.map((g) => g.vmid));
   for (const op of await listActiveOperations(ctx.sql, clusterId)) {
-    if (present.has(op.vmid)) continue;
+    if (present.has(op.vmid) || !needsItsGuest(op)) continue;
     const outcome = { state: "failed" as const, message: "The guest no longer exists in Proxmox.", error: `guest ${op.vmid} not found` };
     if (await finishOperationRecorded(ctx, op, outcome, "reconciler")) report.operationsReleased++;
   }
@@ -83,8 +92,10 @@ async function releaseOperations(ctx: OperationContext, clusterId: string, obser
 async function reconcileAlerts(ctx: OperationContext, clusterId: string, observed: ObservedEstate, report: ReconcileReport) {
   const now = ctx.now();
   const wanted = new Map<string, { vmid: number; kind: string; message: string }>();
+  // A Proximity operation in flight accounts for its guests' locks, between its tasks too.
+  const busy = new Set((await listActiveOperations(ctx.sql, clusterId)).flatMap((op) => [op.vmid, op.targetVmid ?? op.vmid]));
   for (const g of observed.guests) {
-    if (!g.lock || g.externalTask || g.lock === "mounted") continue;
+    if (!g.lock || g.externalTask || g.lock === "mounted" || busy.has(g.vmid)) continue;
     const tool = g.type === "lxc" ? "pct" : "qm";
     wanted.set(`stale-lock:${clusterId}/${g.vmid}`, {
       vmid: g.vmid,
