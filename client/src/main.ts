@@ -12,23 +12,33 @@ import type { Role } from "../../shared/src/protocol.ts";
 import { CommandRunner, type SendCommand } from "./app/commandRunner.ts";
 import { installDebugHook } from "./app/debugHook.ts";
 import { HallApp } from "./app/hallApp.ts";
+import { OperationsUi } from "./app/operationsUi.ts";
 import { chooseRenderQuality, webglRenderer } from "./app/renderQuality.ts";
-import { browserAudioContext, createUiSounds } from "./audio/uiSounds.ts";
+import { AudioSettingsStore, createAudioDirector } from "./audio/audioDirector.ts";
 import { CommandDeck } from "./gui/commandDeck.ts";
 import { ConfirmDialog } from "./gui/confirmDialog.ts";
+import { EventsFeed } from "./gui/eventsFeed.ts";
 import { GuestList } from "./gui/guestList.ts";
 import { LoadingScreen } from "./gui/loadingScreen.ts";
 import { askForSession } from "./gui/signIn.ts";
 import { Estate } from "./model/estate.ts";
+import { ApiClient } from "./net/api.ts";
 import { AuthClient, AuthError, SessionStore, type AuthStatus, type SessionInfo } from "./net/auth.ts";
 import { bindWorldState } from "./net/bindWorldState.ts";
 import { resolveEndpoint } from "./net/endpoint.ts";
 import { WorldConnection, type ConnectionState, type WorldRoom } from "./net/worldConnection.ts";
-import { applyThemeToDocument, theme } from "./theme.ts";
+import { installTogetherDebugHook } from "./presence/debugHook.ts";
+import { Together } from "./presence/together.ts";
+import { AlertBeacons } from "./scene/alertBeacons.ts";
+import { DeployCelebration } from "./scene/celebration.ts";
+import type { Theme } from "./theme.ts";
+import { ThemeSession } from "./theme/themeSession.ts";
+import { HeadsetMode } from "./xr/headsetMode.ts";
 
-const VOLUME_KEY = "proximity.volume";
+/** How often the self-healing feed rewrites its "3 min ago" ages when nothing else changes. */
+const EVENT_AGE_REFRESH_MS = 15_000;
 
-async function loadFonts(): Promise<void> {
+async function loadFonts(theme: Theme): Promise<void> {
   const faces = [`400 16px "${theme.fonts.sans}"`, `600 16px "${theme.fonts.sans}"`, `700 16px "${theme.fonts.sans}"`, `500 16px "${theme.fonts.mono}"`, `700 16px "${theme.fonts.mono}"`];
   await Promise.all(faces.map((f) => document.fonts.load(f).catch(() => [])));
 }
@@ -44,7 +54,8 @@ async function authStatus(auth: AuthClient): Promise<AuthStatus | null> {
 }
 
 async function boot(): Promise<void> {
-  applyThemeToDocument(theme, document.documentElement);
+  const themes = new ThemeSession(localStorage, new SessionStore(localStorage, Date.now).load()?.user.name ?? null, () => location.reload());
+  const theme = themes.theme;
   const overlay = document.body;
   const loading = new LoadingScreen(overlay);
   const canvas = document.getElementById("hall") as HTMLCanvasElement;
@@ -52,7 +63,7 @@ async function boot(): Promise<void> {
   const reducedMotion = () => matchMedia("(prefers-reduced-motion: reduce)").matches;
 
   loading.progress(0.05, "Loading fonts");
-  await loadFonts();
+  await loadFonts(theme);
 
   loading.progress(0.15, "Building the hall");
   if (!Engine.IsSupported) {
@@ -72,33 +83,47 @@ async function boot(): Promise<void> {
   let connection: ConnectionState = "connecting";
   const role = (): Role => session?.user.role ?? "operator";
 
-  const storedVolume = Number(localStorage.getItem(VOLUME_KEY) ?? "0.6");
-  const sounds = createUiSounds({ volume: Number.isFinite(storedVolume) ? storedVolume : 0.6, createContext: browserAudioContext });
-  const unlock = () => sounds.unlock();
+  const audioSettings = new AudioSettingsStore(localStorage);
+  const audio = createAudioDirector(audioSettings.load());
+  const sounds = audio.ui;
+  const unlock = () => audio.unlock();
   for (const type of ["pointerdown", "keydown", "touchstart"]) addEventListener(type, unlock, { capture: true });
 
   const confirm = new ConfirmDialog(overlay);
+  const ops = new OperationsUi({
+    overlay,
+    estate,
+    api: new ApiClient(endpoint.httpUrl, () => session?.token),
+    runner: () => runner,
+    role,
+    confirm: (title, message, label) => confirm.ask(title, message, label),
+    banner: (message, error) => {
+      deck.showBanner(message, error);
+      setTimeout(() => deck.showBanner(null), 4000);
+    },
+  });
   let room: WorldRoom | null = null;
   let runner: CommandRunner;
   let app: HallApp;
   let list: GuestList;
   let lastHovered: string | null = null;
 
+  const goToGuest = (key: string) => {
+    sounds.hover();
+    list.close();
+    deck.setListOpen(false);
+    void app.goTo(key);
+  };
   const deck = new CommandDeck(
     overlay,
     estate,
     {
-      onSearchPick: (key) => {
-        sounds.hover();
-        list.close();
-        deck.setListOpen(false);
-        void app.goTo(key);
-      },
+      onSearchPick: goToGuest,
       onToggleList: (open) => (open ? list.open() : list.close()),
       onToggleSound: (on) => {
-        const volume = on ? 0.6 : 0;
-        sounds.setVolume(volume);
-        localStorage.setItem(VOLUME_KEY, String(volume));
+        audio.setMuted(!on);
+        audioSettings.save(audio);
+        together.syncAudio();
       },
       onSignOut: () => {
         const token = session?.token;
@@ -108,7 +133,12 @@ async function boot(): Promise<void> {
     },
     now,
   );
-  deck.setSound(sounds.volume > 0);
+  deck.setSound(!audio.muted);
+  // Ages are wall-clock ("3 min ago"), so the feed reads the date, not the frame clock.
+  const eventsFeed = new EventsFeed(estate, goToGuest, Date.now);
+  deck.addLogPanel(eventsFeed.root);
+  setInterval(() => eventsFeed.render(), EVENT_AGE_REFRESH_MS);
+  deck.addViewControl(themes.picker());
 
   app = new HallApp({
     engine,
@@ -131,6 +161,12 @@ async function boot(): Promise<void> {
       if (key) sounds.hover();
     },
     onMouseLook: (locked) => deck.setCrosshair(locked, app.hoveredKey !== null),
+    onOperation: (key, operation) => ops.openOperation(key, operation),
+    onOpenApp: (url) => void window.open(url, "_blank", "noopener"),
+    onOpenCatalog: () => ops.openCatalog(),
+    canDragToMigrate: () => ops.canMigrate(),
+    onMigrateDrop: (key, node) => ops.migrate(key, node),
+    onMigrateRefused: (reason) => deck.showBanner(reason, true),
   });
 
   list = new GuestList(
@@ -138,6 +174,7 @@ async function boot(): Promise<void> {
     estate,
     {
       onAction: (key, command) => void runner.run(key, command),
+      onOperation: (key, operation) => ops.openOperation(key, operation),
       onShowInHall: (key) => {
         list.close();
         deck.setListOpen(false);
@@ -156,21 +193,23 @@ async function boot(): Promise<void> {
     estate,
     sounds,
     send: () => (room ? ((name, payload) => room!.request(name, payload)) as SendCommand : null),
-    confirm: (title, message, label) => confirm.ask(title, message, label),
+    confirm: (title, message, label, typed) => confirm.ask(title, message, label, typed),
     onRefused: (key, message) => {
       deck.showBanner(message, true);
       if (app.panel.openKey === key) app.panel.setNotice({ text: message, tone: "error" });
     },
-    onOutcome: (key, ok, message) => {
-      const guest = estate.guests.get(key);
-      deck.showBanner(`${guest?.name ?? key}: ${message}`, !ok);
+    onOutcome: (key, ok, message, operation) => {
+      const guest = key ? estate.guests.get(key) : undefined;
+      deck.showBanner(guest ? `${guest.name}: ${message}` : message, !ok);
       setTimeout(() => deck.showBanner(null), 4000);
+      ops.onOutcome(operation);
     },
   });
 
   estate.subscribe((changes) => {
     deck.onEstateChanged(changes.operations.size > 0 || changes.structure);
     list.onEstateChanged();
+    if (changes.events.size > 0 || changes.structure) eventsFeed.render();
   });
 
   let ready = false;
@@ -195,6 +234,9 @@ async function boot(): Promise<void> {
     ledStateOf: (key) => app.ledStateOf(key),
     screenPositionOf: (key) => app.screenPositionOf(key),
     panelActionPosition: (command) => app.panel.actionScreenPoint(command as never),
+    panelOperationPosition: (operation) => app.panel.operationScreenPoint(operation as never),
+    terminalScreenPosition: () => app.terminalScreenPosition(),
+    hostScreenPosition: (hostKey) => app.hostScreenPosition(hostKey),
     get selectedKey() {
       return app.selectedKey;
     },
@@ -207,11 +249,59 @@ async function boot(): Promise<void> {
     guestKeys: () => [...estate.guests.keys()],
   });
 
+  const celebration = new DeployCelebration(app.hall.scene, theme, estate, () => app.view.layout, { reducedMotion, now, addGlowing: (meshes) => app.hall.addGlowing(meshes) });
+  const beacons = new AlertBeacons(app.hall.scene, theme, estate, () => app.view.layout.guests, {
+    reducedMotion,
+    now,
+    addGlowing: (meshes) => app.hall.addGlowing(meshes),
+    removeGlowing: (meshes) => app.hall.removeGlowing(meshes),
+  });
+  const headset = new HeadsetMode({
+    app,
+    estate,
+    theme,
+    now,
+    addControl: (control) => deck.addViewControl(control),
+    beforeRender: () => {
+      estate.flush();
+      celebration.animate();
+      beacons.animate();
+    },
+    onSelect: () => sounds.hover(),
+  });
+  void headset.start();
+
+  const together = new Together({
+    app,
+    estate,
+    theme,
+    overlay,
+    audio,
+    role,
+    userName: () => session?.user.name ?? "",
+    notify: (message, error) => {
+      deck.showBanner(message, error);
+      setTimeout(() => deck.showBanner(null), 4000);
+    },
+    onAudioChange: (settings) => {
+      audioSettings.save(settings);
+      deck.setSound(!settings.muted);
+    },
+  });
+  installTogetherDebugHook(together);
+
   const tick = () => {
     requestAnimationFrame(tick);
     estate.flush();
     deck.tick();
     list.tick();
+    // In the headset, the XR session's own frame loop draws (HeadsetMode).
+    if (headset.active) return;
+    const celebrating = celebration.isPlaying;
+    celebration.animate();
+    if (celebrating) app.invalidate();
+    if (beacons.animate()) app.invalidate();
+    if (together.frame(now())) app.invalidate();
     const drawn = app.frame();
     if (!ready && stateArrived && drawn && app.sceneComplete) {
       ready = true;
@@ -238,6 +328,8 @@ async function boot(): Promise<void> {
   };
   if (status && !session) await ensureSession();
   if (session) deck.setUser(session.user.name, session.user.role);
+  if (session) themes.signedIn(session.user.name);
+  deck.setTools(ops.tools());
 
   loading.progress(0.45, "Joining the hall");
   let unbind: (() => void) | null = null;
@@ -254,13 +346,17 @@ async function boot(): Promise<void> {
         sessions.clear();
         session = null;
         void ensureSession(detail).then(() => {
-          if (session) deck.setUser(session.user.name, session.user.role);
+          if (session) {
+            deck.setUser(session.user.name, session.user.role);
+            deck.setTools(ops.tools());
+          }
           world.start();
         });
       }
     },
     onRoom: (joined) => {
       room = joined;
+      together.attach(joined);
       unbind?.();
       estate.clear();
       loading.progress(0.7, "Receiving the estate");

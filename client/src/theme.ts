@@ -3,7 +3,12 @@
  * different skin (light, retro terminal) is a second object with the same tokens. Colours are sRGB hex.
  */
 export interface Theme {
+  /** Stable id, stored per user. */
   readonly name: string;
+  /** What the HUD's theme switch shows. */
+  readonly label: string;
+  /** The browser's own widgets (scrollbars, form controls) follow this. */
+  readonly colorScheme: "dark" | "light";
   readonly colors: {
     /** Sky, fog and HUD backdrop. */
     readonly bg: string;
@@ -29,6 +34,8 @@ export interface Theme {
     /** VM (qemu) and container (lxc) caddy tints, so the two kinds read apart up close. */
     readonly qemu: string;
     readonly lxc: string;
+    /** Tint of in-world glass (guest panel, labels, row signs); drawn translucent over the hall. */
+    readonly glass: string;
   };
   readonly materials: {
     readonly metalRoughness: number;
@@ -57,10 +64,23 @@ export interface Theme {
     /** Exponential-squared density: far aisles fade, near racks stay crisp. */
     readonly density: number;
   };
+  readonly lighting: {
+    /** Tone-mapping exposure and contrast of the whole frame. */
+    readonly exposure: number;
+    readonly contrast: number;
+    /** Hemispheric fill: sky colour, ground bounce and strength. */
+    readonly fill: string;
+    readonly fillGround: string;
+    readonly fillIntensity: number;
+    /** Strength of the generated environment in PBR reflections. */
+    readonly environmentIntensity: number;
+  };
 }
 
 export const commandDeck: Theme = {
   name: "command-deck",
+  label: "Command deck",
+  colorScheme: "dark",
   colors: {
     bg: "#0b0f17",
     surface: "#141a24",
@@ -79,6 +99,7 @@ export const commandDeck: Theme = {
     lamp: "#dfe9ff",
     qemu: "#2a3442",
     lxc: "#2f3338",
+    glass: "#0d121b",
   },
   materials: {
     metalRoughness: 0.45,
@@ -92,9 +113,10 @@ export const commandDeck: Theme = {
   rhythm: { pulseHz: 1, blinkHz: 2, unknownHz: 0.5 },
   fonts: { sans: "Inter", mono: "JetBrains Mono" },
   fog: { density: 0.045 },
+  lighting: { exposure: 1.6, contrast: 1.15, fill: "#9eb8f2", fillGround: "#0f121a", fillIntensity: 1.3, environmentIntensity: 1.4 },
 };
 
-/** The active theme. Kept as a single export so swapping skins is one line at boot. */
+/** The default theme: a first visit, and the dev preview. The signed-in user's choice is made at boot (theme/). */
 export const theme: Theme = commandDeck;
 
 /** sRGB hex (#rrggbb) to 0..1 components. */
@@ -110,6 +132,14 @@ export function applyThemeToDocument(t: Theme, root: HTMLElement): void {
   for (const [token, value] of Object.entries(t.colors)) {
     root.style.setProperty(`--${token.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`, value);
   }
+  root.style.colorScheme = t.colorScheme;
+  root.dataset.theme = t.name;
   root.style.setProperty("--font-sans", `"${t.fonts.sans}", system-ui, sans-serif`);
   root.style.setProperty("--font-mono", `"${t.fonts.mono}", ui-monospace, monospace`);
+}
+
+/** A theme colour as CSS rgba() with the given opacity (in-world glass over the hall). */
+export function withAlpha(hex: string, alpha: number): string {
+  const [r, g, b] = hexToRgb(hex).map((c) => Math.round(c * 255));
+  return `rgba(${r},${g},${b},${alpha})`;
 }

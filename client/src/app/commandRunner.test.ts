@@ -15,8 +15,8 @@ function setup(send: SendCommand | null, confirmAnswer = true) {
     estate,
     sounds: createUiSounds({ volume: 0, createContext: () => null }),
     send: () => send,
-    confirm: async (_title, message) => {
-      asked.push(message);
+    confirm: async (_title, message, _label, typed) => {
+      asked.push(typed === undefined ? message : `${message} [type ${typed}]`);
       return confirmAnswer;
     },
     onRefused: (key, message) => events.push(`refused ${key}: ${message}`),
@@ -44,7 +44,7 @@ describe("CommandRunner", () => {
 
     resolveSend({ operationId: "op-9" });
     await pending;
-    estate.upsertOperation({ id: "op-9", kind: "stop", clusterId: running.clusterId, vmid: running.vmid, node: running.node, requestedBy: "me", state: "failed", progress: 1, message: "", error: "VM is locked (backup)", createdAt: 1, finishedAt: 2 });
+    estate.upsertOperation({ id: "op-9", kind: "stop", clusterId: running.clusterId, vmid: running.vmid, node: running.node, requestedBy: "me", state: "failed", progress: 1, message: "", error: "VM is locked (backup)", createdAt: 1, finishedAt: 2, targetVmid: 0, targetNode: "", summary: "" });
     estate.flush();
     expect(events).toEqual([`failed ${running.key}: VM is locked (backup)`]);
   });
@@ -62,6 +62,24 @@ describe("CommandRunner", () => {
     await runner.run(running.key, "guest.shutdown");
     expect(events).toEqual([`refused ${running.key}: web-01 is already being rebooted.`]);
     expect(estate.isPending(running.key)).toBe(false);
+  });
+
+  it("asks with the shared text for a payload, and has the guest's name typed before deleting", async () => {
+    const sent: unknown[] = [];
+    const { runner, asked, running } = setup(async (name, payload) => (sent.push([name, payload]), { operationId: "op-1" }));
+    await runner.send("guest.migrate", { cluster: running.clusterId, vmid: running.vmid, node: "pve-9" }, running.key);
+    expect(asked[0]).toContain(`to pve-9`);
+    await runner.send("guest.delete", { cluster: running.clusterId, vmid: running.vmid, confirmName: "" }, running.key);
+    expect(asked[1]).toContain(`[type ${running.name}]`);
+    expect(sent[1]).toEqual(["guest.delete", { cluster: running.clusterId, vmid: running.vmid, confirmName: running.name }]);
+  });
+
+  it("deploys without a guest and reports the outcome with the operation's summary", async () => {
+    const { estate, runner, events } = setup(async () => ({ operationId: "op-d" }));
+    expect(await runner.send("app.deploy", { cluster: "c0", app: "gitea" }, null)).toBe("op-d");
+    estate.upsertOperation({ id: "op-d", kind: "deploy", clusterId: "c0", vmid: 0, node: "n", requestedBy: "me", state: "succeeded", progress: 1, message: "", error: "", createdAt: 1, finishedAt: 2, targetVmid: 140, targetNode: "n", summary: "Deploy Gitea as gitea on n" });
+    estate.flush();
+    expect(events).toEqual(["ok null: Deploy Gitea as gitea on n — done."]);
   });
 
   it("explains a closed connection", () => {

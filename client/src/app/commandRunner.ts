@@ -1,8 +1,9 @@
-import { commands, type CommandName, type CommandPayload } from "../../../shared/src/commands.ts";
+import { commands, confirmationFor, type CommandName, type CommandPayload, type ConfirmSubject } from "../../../shared/src/commands.ts";
 import type { CommandAccepted, Rejection } from "../../../shared/src/protocol.ts";
 import type { UiSounds } from "../audio/uiSounds.ts";
 import type { Estate, EstateChanges } from "../model/estate.ts";
 import { labelForOperation } from "../model/guestActions.ts";
+import type { GuestRecord, OperationRecord } from "../model/records.ts";
 
 export type SendCommand = <N extends CommandName>(name: N, payload: CommandPayload<N>) => Promise<CommandAccepted>;
 
@@ -11,11 +12,12 @@ export interface RunnerDeps {
   sounds: UiSounds;
   /** Sends through the world room; null while disconnected. */
   send: () => SendCommand | null;
-  confirm(title: string, message: string, confirmLabel: string): Promise<boolean>;
-  /** A refusal or transport failure, with a human message, for the guest's panel and the banner. */
-  onRefused(key: string, message: string): void;
+  /** Asks the user; with `typeToConfirm`, accepting requires typing that text. */
+  confirm(title: string, message: string, confirmLabel: string, typeToConfirm?: string): Promise<boolean>;
+  /** A refusal or transport failure, with a human message, for the guest's panel (null: no guest yet) and the banner. */
+  onRefused(key: string | null, message: string): void;
   /** One of this client's operations ended. */
-  onOutcome(key: string, succeeded: boolean, message: string): void;
+  onOutcome(key: string | null, succeeded: boolean, message: string, operation: OperationRecord): void;
 }
 
 /** The message a refused request carries (a Rejection from the server) or a generic one. */
@@ -26,45 +28,76 @@ export function refusalMessage(error: unknown): string {
   return error instanceof Error ? error.message : "The command could not be sent.";
 }
 
+export function confirmSubject(guest: GuestRecord): ConfirmSubject {
+  return { name: guest.name || `#${guest.vmid}`, vmid: guest.vmid, type: guest.type, node: guest.node };
+}
+
+/** The outcome line of a finished operation: the server's summary when it sends one. */
+export function outcomeMessage(op: OperationRecord): string {
+  if (op.state === "failed") return op.error || "The operation failed.";
+  return op.summary ? `${op.summary} — done.` : `${labelForOperation(op.kind)} done.`;
+}
+
 /**
- * Runs a guest command the same way from the panel and the list: confirm when the shared definition asks for it,
- * give an immediate cue (click sound, amber LED before the round trip), send, and follow the operation to its end.
+ * Runs every command the same way from the panel, the list, the dialogs and the catalog: confirm when the shared
+ * definition asks for it (typing the guest's name where it must), give an immediate cue (click sound, amber LED
+ * before the round trip), send, and follow the operation to its end.
  */
 export class CommandRunner {
-  private readonly mine = new Map<string, string>();
+  private readonly mine = new Map<string, string | null>();
 
   constructor(private readonly deps: RunnerDeps) {
     deps.estate.subscribe((changes) => this.watch(changes));
   }
 
+  /** A power action on a guest (the payload is just the guest). */
   async run(key: string, name: CommandName): Promise<void> {
-    const { estate, sounds } = this.deps;
-    const guest = estate.guests.get(key);
+    const guest = this.deps.estate.guests.get(key);
     if (!guest) return;
+    await this.send(name, { cluster: guest.clusterId, vmid: guest.vmid } as CommandPayload<typeof name>, key);
+  }
+
+  /**
+   * Sends a command with its full payload. `key` is the guest it acts on (null for deploy). Resolves with the
+   * operation id, or null when the user declined or the server refused (already reported through the deps).
+   */
+  async send<N extends CommandName>(name: N, payload: CommandPayload<N>, key: string | null): Promise<string | null> {
+    const { estate, sounds } = this.deps;
     const def = commands[name];
-    const question = def.confirm?.({ name: guest.name || `#${guest.vmid}`, vmid: guest.vmid });
-    if (question) {
-      const ok = await this.deps.confirm(`${def.label} ${guest.name || guest.vmid}?`, question, def.label);
-      if (!ok) return;
+    const guest = key ? estate.guests.get(key) : undefined;
+    if (def.targetsGuest && !guest) {
+      this.deps.onRefused(key, "That guest is no longer in the estate.");
+      return null;
+    }
+    let body = payload;
+    if (guest) {
+      const question = confirmationFor(name, confirmSubject(guest), payload);
+      if (question) {
+        const typed = def.typeNameToConfirm ? guest.name : undefined;
+        const ok = await this.deps.confirm(`${def.label} ${guest.name || guest.vmid}?`, question, def.label, typed);
+        if (!ok) return null;
+        if (typed !== undefined) body = { ...payload, confirmName: typed };
+      }
     }
     sounds.press();
     const send = this.deps.send();
     if (!send) {
       sounds.failure();
       this.deps.onRefused(key, "Not connected to the server; try again when the hall is live.");
-      return;
+      return null;
     }
-    estate.setPending(key, true);
+    if (key) estate.setPending(key, true);
     try {
-      const accepted = await send(name, { cluster: guest.clusterId, vmid: guest.vmid });
+      const accepted = await send(name, body);
       this.mine.set(accepted.operationId, key);
       // The operation may have arrived in a patch before the reply; its end is then already known.
-      const op = estate.operations.get(accepted.operationId);
-      if (op) this.report(op.id);
+      if (estate.operations.has(accepted.operationId)) this.report(accepted.operationId);
+      return accepted.operationId;
     } catch (error) {
-      estate.setPending(key, false);
+      if (key) estate.setPending(key, false);
       sounds.failure();
       this.deps.onRefused(key, refusalMessage(error));
+      return null;
     }
   }
 
@@ -74,12 +107,12 @@ export class CommandRunner {
 
   private report(id: string): void {
     const op = this.deps.estate.operations.get(id);
-    const key = this.mine.get(id);
-    if (!op || key === undefined || (op.state !== "succeeded" && op.state !== "failed")) return;
+    if (!op || !this.mine.has(id) || (op.state !== "succeeded" && op.state !== "failed")) return;
+    const key = this.mine.get(id) ?? null;
     this.mine.delete(id);
     const succeeded = op.state === "succeeded";
     if (succeeded) this.deps.sounds.success();
     else this.deps.sounds.failure();
-    this.deps.onOutcome(key, succeeded, succeeded ? `${labelForOperation(op.kind)} done.` : op.error || "The operation failed.");
+    this.deps.onOutcome(key, succeeded, outcomeMessage(op), op);
   }
 }

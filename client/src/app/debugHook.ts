@@ -9,6 +9,9 @@
  * - ledColorOf(key) / ledStateOf(key): a guest's LED colour [r,g,b,a] in the instance buffer, and its state word.
  * - screenPositionOf(key): CSS pixel of a guest's caddy centre on the canvas, or null when off-screen or behind you.
  * - panelActionPosition(command): CSS pixel of an action button on the open guest panel, or null.
+ * - panelOperationPosition(operation): the same for a management button ("clone", "backups", …, "app").
+ * - terminalScreenPosition(): CSS pixel of the catalog terminal's screen, or null when off-screen.
+ * - hostScreenPosition(hostKey): CSS pixel of a host chassis front ("cluster/node"), or null when off-screen.
  * - selectedKey, openPanelKey, hoveredKey: current selection state (guest keys "cluster/vmid").
  * - guestKeys(): every guest key.
  * Keys are guestKey(clusterId, vmid) from shared/src/protocol.ts.
@@ -24,6 +27,9 @@ export interface ProximityDebug {
   ledStateOf(key: string): string | null;
   screenPositionOf(key: string): { x: number; y: number } | null;
   panelActionPosition(command: string): { x: number; y: number } | null;
+  panelOperationPosition(operation: string): { x: number; y: number } | null;
+  terminalScreenPosition(): { x: number; y: number } | null;
+  hostScreenPosition(hostKey: string): { x: number; y: number } | null;
   readonly selectedKey: string | null;
   readonly openPanelKey: string | null;
   readonly hoveredKey: string | null;

@@ -33,9 +33,9 @@ fillSampleEstate(estate, {
   hostsPerRack: num("perRack", 4),
 });
 const some = [...estate.guests.values()];
-if (some[5]) estate.upsertOperation({ id: "op-a", kind: "reboot", clusterId: some[5].clusterId, vmid: some[5].vmid, node: some[5].node, requestedBy: "ada", state: "running", progress: 0.6, message: "", error: "", createdAt: 1, finishedAt: 0 });
+if (some[5]) estate.upsertOperation({ id: "op-a", kind: "reboot", clusterId: some[5].clusterId, vmid: some[5].vmid, node: some[5].node, requestedBy: "ada", state: "running", progress: 0.6, message: "", error: "", createdAt: 1, finishedAt: 0, targetVmid: 0, targetNode: "", summary: "" });
 if (some[5]) estate.upsertGuest({ ...some[5], operationId: "op-a" });
-if (some[9]) estate.upsertOperation({ id: "op-b", kind: "stop", clusterId: some[9].clusterId, vmid: some[9].vmid, node: some[9].node, requestedBy: "ada", state: "failed", progress: 1, message: "", error: "VM is locked", createdAt: 2, finishedAt: 3 });
+if (some[9]) estate.upsertOperation({ id: "op-b", kind: "stop", clusterId: some[9].clusterId, vmid: some[9].vmid, node: some[9].node, requestedBy: "ada", state: "failed", progress: 1, message: "", error: "VM is locked", createdAt: 2, finishedAt: 3, targetVmid: 0, targetNode: "", summary: "" });
 const offline = [...estate.hosts.values()][3];
 if (offline && params.has("offline")) estate.upsertHost({ ...offline, status: "offline" });
 estate.flush();

@@ -45,6 +45,8 @@ export class CommandDeck {
   private readonly hoverTag: HTMLDivElement;
   private readonly listButton: HTMLButtonElement;
   private readonly soundButton: HTMLButtonElement;
+  private readonly extraTools: HTMLSpanElement;
+  private readonly bottomLeft: HTMLDivElement;
   private hits: SearchHit[] = [];
   private activeHit = -1;
   private summaryDirty = true;
@@ -77,10 +79,12 @@ export class CommandDeck {
     this.listButton = h("button", { class: "tool", type: "button", "aria-pressed": "false", "data-testid": "toggle-list" }, "☰ List view");
     this.soundButton = h("button", { class: "tool", type: "button", "aria-pressed": "true", title: "Interface sounds" }, "♪ Sound");
     const signOut = h("button", { class: "tool", type: "button" }, "Sign out");
+    this.extraTools = h("span", { class: "toolbar__extra" });
 
     this.crosshair = h("div", { class: "crosshair", "aria-hidden": "true" });
     this.hoverTag = h("div", { class: "hover-tag", "aria-hidden": "true" });
 
+    this.bottomLeft = h("div", { class: "hud__corner hud__bl" }, h("section", { class: "card oplog", "aria-label": "Operations log" }, h("div", { class: "oplog__title" }, "Operations"), this.log));
     this.root = h(
       "div",
       { class: "hud" },
@@ -93,9 +97,9 @@ export class CommandDeck {
         "div",
         { class: "hud__corner hud__tr" },
         h("div", { class: "search" }, h("span", { class: "search__icon", "aria-hidden": "true" }, "⌕"), this.searchInput, this.results),
-        h("div", { class: "toolbar" }, this.listButton, this.soundButton, signOut),
+        h("div", { class: "toolbar" }, this.extraTools, this.listButton, this.soundButton, signOut),
       ),
-      h("div", { class: "hud__corner hud__bl" }, h("section", { class: "card oplog", "aria-label": "Operations log" }, h("div", { class: "oplog__title" }, "Operations"), this.log)),
+      this.bottomLeft,
       h(
         "div",
         { class: "hud__corner hud__br" },
@@ -144,6 +148,22 @@ export class CommandDeck {
 
   setUser(name: string, role: string): void {
     this.user.textContent = `${name} · ${role}`;
+  }
+
+  /** Replaces the feature buttons at the start of the toolbar (catalog, admin sheets; they depend on the role). */
+  setTools(buttons: HTMLButtonElement[]): void {
+    clear(this.extraTools);
+    this.extraTools.append(...buttons);
+  }
+
+  /** Puts a view control (theme switch, Enter VR) right after the sound toggle; the latest added comes first. */
+  addViewControl(control: HTMLElement): void {
+    this.soundButton.after(control);
+  }
+
+  /** Puts a log panel (the self-healing feed) above the operations log, at the bottom left edge. */
+  addLogPanel(panel: HTMLElement): void {
+    this.bottomLeft.prepend(panel);
   }
 
   setListOpen(open: boolean): void {
@@ -227,7 +247,7 @@ export class CommandDeck {
       "li",
       { "data-operation": op.id, "data-state": op.state },
       h("span", { class: `state state--${state}`, "aria-hidden": "true" }, STATE_BADGE[state].glyph),
-      h("span", {}, h("span", { class: "who" }, `${op.requestedBy || "system"} · `), `${labelForOperation(op.kind)} `, h("b", {}, target)),
+      h("span", {}, h("span", { class: "who" }, `${op.requestedBy || "system"} · `), ...(op.summary ? [op.summary] : [`${labelForOperation(op.kind)} `, h("b", {}, target)])),
       h("span", { class: `result state--${state}` }, result),
       op.state === "failed" && op.error ? h("span", { class: "detail", title: op.error }, op.error) : null,
     );

@@ -10,6 +10,9 @@ export class ConfirmDialog {
   private readonly message: HTMLParagraphElement;
   private readonly confirmButton: HTMLButtonElement;
   private readonly cancelButton: HTMLButtonElement;
+  private readonly typedLabel: HTMLLabelElement;
+  private readonly typed: HTMLInputElement;
+  private expected: string | null = null;
   private resolve: ((ok: boolean) => void) | null = null;
 
   constructor(parent: HTMLElement) {
@@ -17,15 +20,19 @@ export class ConfirmDialog {
     this.message = h("p", { id: "confirm-message" });
     this.cancelButton = h("button", { class: "btn", type: "button", "data-testid": "confirm-cancel" }, "Cancel");
     this.confirmButton = h("button", { class: "btn btn--danger", type: "button", "data-testid": "confirm-accept" });
+    this.typed = h("input", { class: "field__input", type: "text", autocomplete: "off", spellcheck: "false", "data-testid": "confirm-typed" });
+    this.typedLabel = h("label", { class: "field" }, h("span", { class: "field__label" }, ""), this.typed);
     this.dialog = h(
       "dialog",
       { class: "confirm", "aria-labelledby": "confirm-title", "aria-describedby": "confirm-message" },
       this.title,
       this.message,
+      this.typedLabel,
       h("div", { class: "actions" }, this.cancelButton, this.confirmButton),
     );
     this.cancelButton.addEventListener("click", () => this.finish(false));
     this.confirmButton.addEventListener("click", () => this.finish(true));
+    this.typed.addEventListener("input", () => (this.confirmButton.disabled = this.typed.value !== this.expected));
     this.dialog.addEventListener("cancel", (e) => {
       e.preventDefault();
       this.finish(false);
@@ -37,14 +44,20 @@ export class ConfirmDialog {
     return this.dialog.open;
   }
 
-  ask(title: string, message: string, confirmLabel: string): Promise<boolean> {
+  /** With `typeToConfirm`, the confirm button stays disabled until exactly that text is typed. */
+  ask(title: string, message: string, confirmLabel: string, typeToConfirm?: string): Promise<boolean> {
     this.finish(false);
     this.title.textContent = title;
     this.message.textContent = message;
     this.confirmButton.textContent = confirmLabel;
+    this.expected = typeToConfirm ?? null;
+    this.typedLabel.hidden = typeToConfirm === undefined;
+    this.typed.value = "";
+    this.typedLabel.firstElementChild!.textContent = `Type ${typeToConfirm ?? ""} to confirm`;
+    this.confirmButton.disabled = typeToConfirm !== undefined;
     if (document.pointerLockElement) document.exitPointerLock();
     this.dialog.showModal();
-    this.cancelButton.focus();
+    (typeToConfirm === undefined ? this.cancelButton : this.typed).focus();
     return new Promise((resolve) => (this.resolve = resolve));
   }
 

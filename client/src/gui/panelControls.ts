@@ -3,7 +3,7 @@ import { Control } from "@babylonjs/gui/2D/controls/control";
 import { Rectangle } from "@babylonjs/gui/2D/controls/rectangle";
 import { StackPanel } from "@babylonjs/gui/2D/controls/stackPanel";
 import { TextBlock } from "@babylonjs/gui/2D/controls/textBlock";
-import type { Theme } from "../theme.ts";
+import { withAlpha, type Theme } from "../theme.ts";
 
 /** Small builders so the panel reads as a layout, not as property assignments. */
 
@@ -40,7 +40,7 @@ export function bar(theme: Theme, width: number, height: number): { root: Rectan
   root.height = `${height}px`;
   root.thickness = 0;
   root.cornerRadius = height / 2;
-  root.background = "rgba(255,255,255,0.08)";
+  root.background = withAlpha(theme.colors.text, 0.08);
   root.horizontalAlignment = Control.HORIZONTAL_ALIGNMENT_RIGHT;
   const fill = new Rectangle();
   fill.thickness = 0;
@@ -68,8 +68,8 @@ export function actionButton(theme: Theme, label: string, kind: "primary" | "nor
   b.fontWeight = "600";
   const colors = {
     primary: { background: theme.colors.accent, color: theme.colors.bg, border: theme.colors.accent },
-    normal: { background: "rgba(255,255,255,0.06)", color: theme.colors.text, border: "rgba(255,255,255,0.25)" },
-    destructive: { background: "rgba(255,77,94,0.12)", color: theme.colors.error, border: theme.colors.error },
+    normal: { background: withAlpha(theme.colors.text, 0.06), color: theme.colors.text, border: withAlpha(theme.colors.text, 0.25) },
+    destructive: { background: withAlpha(theme.colors.error, 0.12), color: theme.colors.error, border: theme.colors.error },
   }[kind];
   b.background = colors.background;
   b.color = colors.border;

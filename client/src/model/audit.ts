@@ -41,3 +41,10 @@ export function auditDetailSummary(detail: Record<string, unknown>): string {
   const line = parts.join(" · ");
   return line.length > DETAIL_LENGTH ? `${line.slice(0, DETAIL_LENGTH - 1)}…` : line;
 }
+
+/** When an entry was recorded, to the second (the order of a sign-in and what followed matters); "—" if unreadable. */
+export function auditTime(at: string): string {
+  const ms = Date.parse(at);
+  if (!Number.isFinite(ms)) return "—";
+  return new Date(ms).toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit" });
+}

@@ -39,6 +39,17 @@ export function eventSource(event: WorldEventRecord): { glyph: string; label: st
   return { glyph: "•", label: event.source ? event.source[0]!.toUpperCase() + event.source.slice(1) : "System" };
 }
 
+/**
+ * The message without a leading repeat of the source's name ("Reconciler: 1 cluster checked" under the Reconciler
+ * label reads "1 cluster checked"); a message that does not start with it is kept whole.
+ */
+export function eventText(event: WorldEventRecord, label: string): string {
+  const rest = event.message.slice(label.length);
+  if (!event.message.toLowerCase().startsWith(label.toLowerCase()) || !/^[:\s]/.test(rest)) return event.message;
+  const text = rest.replace(/^[:\s]+/, "");
+  return text ? text[0]!.toUpperCase() + text.slice(1) : event.message;
+}
+
 /** The guest an event is about, as the estate keys it; null when it concerns no single guest. */
 export function eventGuestKey(event: WorldEventRecord): string | null {
   return event.vmid > 0 && event.clusterId ? guestKey(event.clusterId, event.vmid) : null;

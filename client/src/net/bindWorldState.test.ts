@@ -1,6 +1,6 @@
 import { Callbacks, Decoder, Encoder } from "@colyseus/schema";
 import { describe, expect, it } from "vitest";
-import { Cluster, Guest, Host, Operation, WorldState } from "../../../shared/src/schema/world.ts";
+import { Cluster, Guest, Host, Operation, WorldEvent, WorldState } from "../../../shared/src/schema/world.ts";
 import { Estate, type EstateChanges } from "../model/estate.ts";
 import { guestLedState } from "../model/ledState.ts";
 import { bindWorldState } from "./bindWorldState.ts";
@@ -90,6 +90,21 @@ describe("bindWorldState", () => {
     h.server.clusters.delete("lab");
     h.sync();
     expect(h.estate.clusters.size + h.estate.hosts.size + h.estate.guests.size).toBe(0);
+  });
+
+  it("mirrors self-healing events and alerts, and drops an alert once the server clears it", () => {
+    const h = harness();
+    seed(h.server);
+    h.sync();
+    h.server.events.set("stale-lock:lab/101", new WorldEvent({ id: "stale-lock:lab/101", kind: "alert", severity: "warning", source: "reconciler", message: "web is locked", clusterId: "lab", vmid: 101, at: 5 }));
+    h.sync();
+    expect(h.estate.events.get("stale-lock:lab/101")).toEqual({ id: "stale-lock:lab/101", kind: "alert", severity: "warning", source: "reconciler", message: "web is locked", clusterId: "lab", vmid: 101, at: 5 });
+    expect([...h.seen.at(-1)!.events]).toEqual(["stale-lock:lab/101"]);
+
+    h.server.events.delete("stale-lock:lab/101");
+    h.sync();
+    expect(h.estate.events.size).toBe(0);
+    expect([...h.seen.at(-1)!.events]).toEqual(["stale-lock:lab/101"]);
   });
 
   it("ignores the old room after unbinding", () => {

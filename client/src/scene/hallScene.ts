@@ -37,21 +37,21 @@ export function createHallScene(engine: AbstractEngine, theme: Theme, options: {
   const ip = scene.imageProcessingConfiguration;
   ip.toneMappingEnabled = true;
   ip.toneMappingType = ImageProcessingConfiguration.TONEMAPPING_ACES;
-  ip.exposure = 1.6;
-  ip.contrast = 1.15;
+  ip.exposure = theme.lighting.exposure;
+  ip.contrast = theme.lighting.contrast;
   ip.vignetteEnabled = true;
   ip.vignetteWeight = 1.6;
   ip.vignetteColor = new Color4(0, 0, 0, 0);
 
   const fill = new HemisphericLight("fill", new Vector3(0.2, 1, -0.1), scene);
-  fill.intensity = 1.3;
-  fill.diffuse = new Color3(0.62, 0.72, 0.95);
+  fill.intensity = theme.lighting.fillIntensity;
+  fill.diffuse = color3(theme.lighting.fill);
   fill.specular = new Color3(0.15, 0.18, 0.24);
-  fill.groundColor = new Color3(0.06, 0.07, 0.1);
+  fill.groundColor = color3(theme.lighting.fillGround);
 
   if (options.canPaint) {
     scene.environmentTexture = createEnvironmentTexture(scene, theme);
-    scene.environmentIntensity = 1.4;
+    scene.environmentIntensity = theme.lighting.environmentIntensity;
   }
 
   const assets = createHallAssets(scene, theme, options.canPaint);

@@ -71,7 +71,7 @@ describe("HallView under NullEngine", () => {
 
     estate.upsertOperation({
       id: "op1", kind: "start", clusterId: guest.clusterId, vmid: guest.vmid, node: guest.node, requestedBy: "ada",
-      state: "running", progress: 0.4, message: "", error: "", createdAt: 1, finishedAt: 0,
+      state: "running", progress: 0.4, message: "", error: "", createdAt: 1, finishedAt: 0, targetVmid: 0, targetNode: "", summary: "",
     });
     estate.upsertGuest({ ...guest, status: "stopped", operationId: "op1" });
     estate.flush();

@@ -1,7 +1,7 @@
 import type { LedState } from "../model/ledState.ts";
 import { formatPercent } from "../model/format.ts";
 import type { GuestRecord, HostRecord } from "../model/records.ts";
-import type { Theme } from "../theme.ts";
+import { withAlpha, type Theme } from "../theme.ts";
 import type { LabelContent } from "./atlasLabels.ts";
 
 const STATE_WORD: Record<LedState, string> = {
@@ -36,7 +36,7 @@ export function guestLabel(guest: GuestRecord, led: LedState, theme: Theme): Lab
     id: guest.key,
     version: `${guest.name}|${guest.vmid}|${led}|${guest.type}`,
     draw(ctx, w, h) {
-      ctx.fillStyle = "rgba(9,12,18,0.86)";
+      ctx.fillStyle = withAlpha(theme.colors.glass, 0.86);
       roundRect(ctx, 1, 1, w - 2, h - 2, h * 0.18);
       ctx.fill();
       const pad = h * 0.22;
@@ -76,7 +76,7 @@ export function hostLabel(host: HostRecord, offline: boolean, guestCount: number
     id: host.key,
     version: `${host.node}|${detail}`,
     draw(ctx, w, h) {
-      ctx.fillStyle = "rgba(9,12,18,0.9)";
+      ctx.fillStyle = withAlpha(theme.colors.glass, 0.9);
       roundRect(ctx, 1, 1, w - 2, h - 2, h * 0.1);
       ctx.fill();
       ctx.fillStyle = offline ? theme.colors.offline : theme.colors.accent;

@@ -7,7 +7,7 @@ import type { Mesh } from "@babylonjs/core/Meshes/mesh";
 import type { Scene } from "@babylonjs/core/scene";
 import type { Estate } from "../model/estate.ts";
 import type { ClusterRecord } from "../model/records.ts";
-import type { Theme } from "../theme.ts";
+import { withAlpha, type Theme } from "../theme.ts";
 import { RACK, type HallLayout, type RowLayout } from "./layout.ts";
 
 interface SignMeshes {
@@ -81,7 +81,7 @@ export class RowSigns {
     const t = this.theme;
     const offline = cluster.status === "offline";
     const plane = this.texturedPlane(`row${row.index}-sign`, 0.8, 0.42, [760, 400], (ctx, w, h) => {
-      ctx.fillStyle = "rgba(12,16,24,0.94)";
+      ctx.fillStyle = withAlpha(t.colors.glass, 0.94);
       ctx.fillRect(0, 0, w, h);
       ctx.fillStyle = offline ? t.colors.error : t.colors.accent;
       ctx.fillRect(0, 0, w, h * 0.03);

@@ -114,6 +114,7 @@ export function registerAuthRoutes(app: Express, deps: AuthRouteDeps): void {
 
   app.get("/api/audit", requireRole(auth, "admin"), async (req, res) => {
     const limit = Math.min(Math.max(Number(req.query.limit) || 100, 1), 1000);
-    res.json(await listAudit(sql, { limit }));
+    const target = typeof req.query.target === "string" && req.query.target.length <= 200 ? req.query.target : undefined;
+    res.json(await listAudit(sql, { limit, ...(target ? { target } : {}) }));
   });
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { WorldState } from "../../../shared/src/schema/world.ts";
 import type { OperationRecord } from "../db/operations.ts";
 import type { ObservedGuest, ObservedHost } from "../sync/model.ts";
-import { BOOT_TIME_TOLERANCE_MS, FINISHED_OPERATIONS_KEPT, WorldProjection } from "./projection.ts";
+import { BOOT_TIME_TOLERANCE_MS, EVENTS_KEPT, FINISHED_OPERATIONS_KEPT, WorldProjection } from "./projection.ts";
 
 const host = (node: string, slot: number): ObservedHost & { rackId: string; slot: number } => ({
   node, status: "online", maxCpu: 8, maxMemMiB: 8192, cpu: 0.5, memMiB: 100, uptime: 1, rackId: "c-r1", slot,
@@ -26,6 +26,19 @@ function setup() {
 }
 
 describe("WorldProjection", () => {
+  it("keeps the newest maintenance events but every open alert, however old", () => {
+    const { state, projection } = setup();
+    const event = (id: string, kind: "maintenance" | "alert", at: number) =>
+      projection.apply({ type: "event", id, kind, severity: "info", source: "janitor", message: id, clusterId: "c", vmid: 0, at });
+    event("old-alert", "alert", 1);
+    for (let i = 0; i < EVENTS_KEPT + 5; i++) event(`m${i}`, "maintenance", 10 + i);
+    expect(state.events.has("old-alert")).toBe(true);
+    expect([...state.events.values()].filter((e) => e.kind === "maintenance")).toHaveLength(EVENTS_KEPT);
+    expect(state.events.has("m0")).toBe(false);
+    projection.apply({ type: "app", clusterId: "c", vmid: 100, app: { clusterId: "c", vmid: 100, appId: "nginx", origin: "adopted", config: {}, url: "http://10.0.0.5:80" } });
+    expect(state.clusters.get("c")!.hosts.get("a")!.guests.get("100")).toMatchObject({ managed: true, app: "nginx", appUrl: "http://10.0.0.5:80" });
+  });
+
   it("builds clusters → hosts → guests with placement and metrics", () => {
     const { state } = setup();
     const a = state.clusters.get("c")!.hosts.get("a")!;

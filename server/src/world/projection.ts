@@ -9,7 +9,7 @@ import type { GuestFacts, GuestMetrics, HostFacts, HostMetrics, HostPlacement, K
 
 /** Finished operations kept in the state for the operations log; older ones stay in Postgres only. */
 export const FINISHED_OPERATIONS_KEPT = 30;
-/** Self-healing events and alerts kept in the state, newest first. */
+/** Self-healing (maintenance) events kept in the state, newest first; open alerts always stay until cleared. */
 export const EVENTS_KEPT = 30;
 
 // Metrics move on every pvestatd broadcast (every 10 s, for every running guest). A move smaller than
@@ -211,7 +211,10 @@ export class WorldProjection {
   #event(e: Extract<FeedEvent, { type: "event" }>): void {
     const { type: _type, ...fields } = e;
     this.state.events.set(e.id, new WorldEvent(fields));
-    const oldest = [...this.state.events.values()].sort((a, b) => b.at - a.at).slice(EVENTS_KEPT);
+    const oldest = [...this.state.events.values()]
+      .filter((event) => event.kind !== "alert")
+      .sort((a, b) => b.at - a.at)
+      .slice(EVENTS_KEPT);
     for (const old of oldest) this.state.events.delete(old.id);
   }
 

@@ -1,0 +1,31 @@
+export type Point = { x: number; y: number; z: number };
+
+/** Where a headset session stands (Babylon's WebXRState, named). */
+export type XrModeState = "ready" | "entering" | "in-xr" | "exiting";
+
+/**
+ * window.__proximityXr: a read-only view of headset mode for the browser tests and `npm run bench:client-xr`.
+ * - state: "unsupported" | "ready" | "entering" | "in-xr" | "exiting"; reason: why VR is unavailable (else null).
+ * - frames: XR frames drawn so far; frameTimeMs(): the scene's frame time (both eyes).
+ * - pointerRay(hand): a controller's ray in world space, or null before that controller appears.
+ * - guestPoint(key), panelActionPoint(command): world points to aim a ray at; guestFacing(key): the caddy faces
+ *   +z (1) or -z (-1); headPosition(): where the headset is in the hall.
+ */
+export interface ProximityXrDebug {
+  readonly state: XrModeState | "unsupported";
+  readonly reason: string | null;
+  readonly frames: number;
+  frameTimeMs(): number;
+  pointerRay(hand: "left" | "right"): { origin: Point; direction: Point } | null;
+  guestPoint(key: string): Point | null;
+  guestFacing(key: string): 1 | -1 | null;
+  headPosition(): Point | null;
+  panelActionPoint(command: string): Point | null;
+}
+
+declare global {
+  interface Window {
+    __proximityXr?: ProximityXrDebug;
+  }
+}
+

@@ -1,0 +1,137 @@
+import { Ray } from "@babylonjs/core/Culling/ray";
+import { Vector3 } from "@babylonjs/core/Maths/math.vector";
+import type { HallApp } from "../app/hallApp.ts";
+import { h } from "../gui/dom.ts";
+import type { Estate } from "../model/estate.ts";
+import type { Theme } from "../theme.ts";
+import type { Point, ProximityXrDebug, XrModeState } from "./debugHook.ts";
+import { browserXr, detectImmersiveVr } from "./xrSupport.ts";
+import type { XrMode } from "./xrMode.ts";
+
+export interface HeadsetOptions {
+  app: HallApp;
+  estate: Estate;
+  theme: Theme;
+  now(): number;
+  /** Puts the Enter VR button in the HUD. */
+  addControl(control: HTMLElement): void;
+  beforeRender(): void;
+  onSelect(key: string): void;
+}
+
+const plain = (v: Point): Point => ({ x: v.x, y: v.y, z: v.z });
+
+/**
+ * Headset mode's entry point: an "Enter VR" button that is live where the browser can start an immersive-vr
+ * session, and otherwise disabled with the reason beside it. Entering builds the wrist menu on the left controller.
+ */
+export class HeadsetMode {
+  private xr: XrMode | null = null;
+  private reason: string | null = null;
+  private readonly button: HTMLButtonElement;
+  private readonly note: HTMLSpanElement;
+
+  constructor(private readonly options: HeadsetOptions) {
+    this.note = h("span", { class: "sr-only", id: "vr-unavailable" });
+    this.button = h("button", { class: "tool vr-button", type: "button", disabled: true, "aria-describedby": "vr-unavailable", "data-testid": "enter-vr" }, "◭ Enter VR");
+    this.button.addEventListener("click", () => void this.toggle());
+    options.addControl(h("span", { class: "vr-control" }, this.button, this.note));
+    this.installDebugHook();
+  }
+
+  /** True while the headset draws: the desktop loop must not. */
+  get active(): boolean {
+    return this.xr?.active ?? false;
+  }
+
+  /** Asks the browser about VR and sets the button up accordingly. */
+  async start(): Promise<void> {
+    const support = await detectImmersiveVr(browserXr(), window.isSecureContext);
+    if (!support.supported) {
+      this.unavailable(support.reason);
+      return;
+    }
+    let WristMenu: typeof import("./wristMenu.ts").WristMenu;
+    try {
+      // Loaded only where a headset can be used: WebXR support is a large part of the client otherwise.
+      const [xrModule, menuModule] = await Promise.all([import("./xrMode.ts"), import("./wristMenu.ts")]);
+      WristMenu = menuModule.WristMenu;
+      this.xr = await xrModule.XrMode.create({ ...this.options, onStateChange: (state) => this.onStateChange(state) });
+    } catch (error) {
+      this.unavailable(`VR could not be set up: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    this.button.disabled = false;
+    this.button.title = "View the hall in your VR headset";
+    this.note.textContent = "";
+    const menu = new WristMenu(this.options.app.hall.scene, this.options.theme, this.options.estate, {
+      onPick: (key) => this.xr?.goTo(key),
+      onExit: () => void this.xr?.exit(),
+    });
+    this.xr.experience.input.onControllerAddedObservable.add((controller) => {
+      if (controller.inputSource.handedness === "left") menu.attachTo(controller.grip ?? controller.pointer);
+    });
+    this.xr.experience.input.onControllerRemovedObservable.add((controller) => {
+      if (controller.inputSource.handedness === "left") menu.detach();
+    });
+  }
+
+  private unavailable(reason: string): void {
+    this.reason = reason;
+    this.button.disabled = true;
+    this.button.title = reason;
+    this.note.textContent = reason;
+  }
+
+  private async toggle(): Promise<void> {
+    if (!this.xr) return;
+    try {
+      if (this.xr.state === "ready") await this.xr.enter();
+      else if (this.xr.state === "in-xr") await this.xr.exit();
+    } catch (error) {
+      this.note.textContent = `VR did not start: ${error instanceof Error ? error.message : String(error)}`;
+      this.button.title = this.note.textContent;
+    }
+  }
+
+  private onStateChange(state: XrModeState): void {
+    this.button.textContent = state === "in-xr" ? "◭ Exit VR" : "◭ Enter VR";
+    this.button.setAttribute("aria-pressed", String(state === "in-xr"));
+    document.documentElement.dataset.xr = state;
+  }
+
+  private installDebugHook(): void {
+    const self = this;
+    const { app } = this.options;
+    const hook: ProximityXrDebug = {
+      get state() {
+        return self.xr?.state ?? (self.reason === null ? "ready" : "unsupported");
+      },
+      get reason() {
+        return self.reason;
+      },
+      get frames() {
+        return self.xr?.framesRendered ?? 0;
+      },
+      frameTimeMs: () => app.frameTimeMs(),
+      pointerRay: (hand) => {
+        const controller = self.xr?.experience.input.controllers.find((c) => c.inputSource.handedness === hand);
+        if (!controller) return null;
+        const ray = new Ray(Vector3.Zero(), Vector3.Forward());
+        controller.getWorldPointerRayToRef(ray);
+        return { origin: plain(ray.origin), direction: plain(ray.direction) };
+      },
+      guestPoint: (key) => {
+        const guest = app.view.layout.guests.get(key);
+        return guest ? { ...guest.front } : null;
+      },
+      guestFacing: (key) => app.view.layout.guests.get(key)?.facing ?? null,
+      headPosition: () => (self.xr ? plain(self.xr.headPose().position) : null),
+      panelActionPoint: (command) => {
+        const point = app.panel.actionWorldPoint(command as never);
+        return point ? plain(point) : null;
+      },
+    };
+    Object.defineProperty(window, "__proximityXr", { value: Object.freeze(hook), configurable: true });
+  }
+}

@@ -1,0 +1,169 @@
+import { CreatePlane } from "@babylonjs/core/Meshes/Builders/planeBuilder";
+import type { AbstractMesh } from "@babylonjs/core/Meshes/abstractMesh";
+import type { Mesh } from "@babylonjs/core/Meshes/mesh";
+import type { Scene } from "@babylonjs/core/scene";
+import { AdvancedDynamicTexture } from "@babylonjs/gui/2D/advancedDynamicTexture";
+import { Button } from "@babylonjs/gui/2D/controls/button";
+import { Control } from "@babylonjs/gui/2D/controls/control";
+import { InputText } from "@babylonjs/gui/2D/controls/inputText";
+import { Rectangle } from "@babylonjs/gui/2D/controls/rectangle";
+import type { StackPanel } from "@babylonjs/gui/2D/controls/stackPanel";
+import type { TextBlock } from "@babylonjs/gui/2D/controls/textBlock";
+import { VirtualKeyboard } from "@babylonjs/gui/2D/controls/virtualKeyboard";
+import { guestKey } from "../../../shared/src/protocol.ts";
+import type { Estate } from "../model/estate.ts";
+import { labelForOperation } from "../model/guestActions.ts";
+import { searchGuests } from "../model/search.ts";
+import { actionButton, text, vstack } from "../gui/panelControls.ts";
+import { withAlpha, type Theme } from "../theme.ts";
+
+const PX = { width: 720, height: 1180 } as const;
+/** 0.3 m wide: the size of a large tablet, held at the left wrist. */
+const SIZE = { width: 0.3, height: (0.3 * PX.height) / PX.width } as const;
+const RESULTS = 4;
+const LOG_LINES = 5;
+
+export interface WristMenuCallbacks {
+  onPick(key: string): void;
+  onExit(): void;
+}
+
+/**
+ * The headset's wrist menu, worn on the left controller: guest search with an on-panel keyboard, the latest
+ * operations, and a way out of VR. Point the right controller's ray at it to use it.
+ */
+export class WristMenu {
+  readonly mesh: Mesh;
+  private readonly texture: AdvancedDynamicTexture;
+  private readonly input: InputText;
+  private readonly results: StackPanel;
+  private readonly log: StackPanel;
+  private readonly unsubscribe: () => void;
+
+  constructor(
+    scene: Scene,
+    private readonly theme: Theme,
+    private readonly estate: Estate,
+    private readonly callbacks: WristMenuCallbacks,
+  ) {
+    this.mesh = CreatePlane("wrist-menu", { width: SIZE.width, height: SIZE.height }, scene);
+    this.mesh.setEnabled(false);
+    this.texture = AdvancedDynamicTexture.CreateForMesh(this.mesh, PX.width, PX.height, true);
+    this.texture.premulAlpha = false;
+    const t = theme;
+
+    const glass = new Rectangle("wrist-glass");
+    glass.background = withAlpha(t.colors.glass, 0.94);
+    glass.color = t.colors.accent;
+    glass.thickness = 3;
+    glass.cornerRadius = 24;
+    this.texture.addControl(glass);
+
+    const body = vstack();
+    body.width = `${PX.width - 60}px`;
+    body.top = "24px";
+    body.verticalAlignment = Control.VERTICAL_ALIGNMENT_TOP;
+    glass.addControl(body);
+
+    body.addControl(text(t, "Proximity", { size: 40, weight: "700", height: 64 }));
+    this.input = new InputText("wrist-search", "");
+    this.input.placeholderText = "Find a guest: name, VMID or #tag";
+    this.input.height = "72px";
+    this.input.fontSize = 30;
+    this.input.fontFamily = `"${t.fonts.sans}", sans-serif`;
+    this.input.color = t.colors.text;
+    this.input.background = withAlpha(t.colors.text, 0.06);
+    this.input.focusedBackground = withAlpha(t.colors.text, 0.12);
+    this.input.placeholderColor = t.colors.textMuted;
+    this.input.thickness = 2;
+    this.input.disableMobilePrompt = true;
+    this.input.onTextChangedObservable.add(() => this.renderResults());
+    body.addControl(this.input);
+
+    const keyboard = VirtualKeyboard.CreateDefaultLayout("wrist-keyboard");
+    keyboard.defaultButtonBackground = withAlpha(t.colors.text, 0.1);
+    keyboard.defaultButtonColor = t.colors.text;
+    keyboard.defaultButtonHeight = "52px";
+    keyboard.defaultButtonWidth = "56px";
+    keyboard.connect(this.input);
+    body.addControl(keyboard);
+
+    this.results = vstack();
+    this.results.height = `${RESULTS * 70}px`;
+    body.addControl(this.results);
+
+    body.addControl(text(t, "Operations", { size: 28, weight: "600", color: t.colors.textMuted, height: 52 }));
+    this.log = vstack();
+    this.log.height = `${LOG_LINES * 46}px`;
+    body.addControl(this.log);
+
+    const exit = actionButton(t, "Exit VR", "normal", PX.width - 60);
+    exit.onPointerUpObservable.add(() => this.callbacks.onExit());
+    body.addControl(exit);
+
+    this.unsubscribe = estate.subscribe((changes) => {
+      if (changes.operations.size > 0 || changes.structure) this.renderLog();
+    });
+    this.renderLog();
+  }
+
+  /** Wears the menu on a controller: just above the wrist, tilted toward the eyes. */
+  attachTo(holder: AbstractMesh): void {
+    this.mesh.parent = holder;
+    this.mesh.position.set(0, 0.1, 0.1);
+    this.mesh.rotation.set(0.7, 0, 0);
+    this.mesh.setEnabled(true);
+  }
+
+  detach(): void {
+    this.mesh.parent = null;
+    this.mesh.setEnabled(false);
+  }
+
+  toggle(): void {
+    this.mesh.setEnabled(!this.mesh.isEnabled());
+  }
+
+  dispose(): void {
+    this.unsubscribe();
+    this.texture.dispose();
+    this.mesh.dispose();
+  }
+
+  private renderResults(): void {
+    for (const child of [...this.results.children]) child.dispose();
+    for (const hit of searchGuests(this.estate.guests.values(), this.input.text, RESULTS)) {
+      const button = Button.CreateSimpleButton(`wrist-hit-${hit.guest.key}`, `${hit.guest.name}  ·  ${hit.guest.vmid}`);
+      button.height = "64px";
+      button.paddingBottom = "6px";
+      button.thickness = 0;
+      button.cornerRadius = 12;
+      button.background = withAlpha(this.theme.colors.text, 0.06);
+      button.fontSize = 28;
+      button.fontFamily = `"${this.theme.fonts.sans}", sans-serif`;
+      if (button.textBlock) {
+        button.textBlock.color = this.theme.colors.text;
+        button.textBlock.textHorizontalAlignment = Control.HORIZONTAL_ALIGNMENT_LEFT;
+        button.textBlock.paddingLeft = "18px";
+      }
+      button.onPointerUpObservable.add(() => this.callbacks.onPick(hit.guest.key));
+      this.results.addControl(button);
+    }
+  }
+
+  private renderLog(): void {
+    for (const child of [...this.log.children]) child.dispose();
+    const ops = [...this.estate.operations.values()].sort((a, b) => b.createdAt - a.createdAt).slice(0, LOG_LINES);
+    if (ops.length === 0) this.log.addControl(this.line("No operations yet.", this.theme.colors.textMuted));
+    for (const op of ops) {
+      const guest = this.estate.guests.get(guestKey(op.clusterId, op.vmid));
+      const outcome = op.state === "succeeded" ? "✓" : op.state === "failed" ? "✕" : `${Math.round(op.progress * 100)}%`;
+      const color = op.state === "succeeded" ? this.theme.colors.ok : op.state === "failed" ? this.theme.colors.error : this.theme.colors.busy;
+      this.log.addControl(this.line(`${outcome}  ${labelForOperation(op.kind)} ${guest?.name ?? `#${op.vmid}`}`, color));
+    }
+  }
+
+  private line(value: string, color: string): TextBlock {
+    return text(this.theme, value, { size: 26, mono: true, color, height: 46 });
+  }
+}

@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { PANEL_SIZE } from "../gui/guestPanel.ts";
+import { textAngle, XR_PANEL, xrPanelPlacement } from "./xrPanel.ts";
+
+describe("xrPanelPlacement", () => {
+  it("puts the panel at arm's length straight ahead, below the eyes, facing the viewer", () => {
+    const p = xrPanelPlacement({ position: { x: 2, y: 1.7, z: -3 }, yaw: Math.PI / 2 });
+    expect(p.x).toBeCloseTo(2 + XR_PANEL.distance);
+    expect(p.z).toBeCloseTo(-3);
+    expect(p.y).toBeCloseTo(1.7 - XR_PANEL.drop);
+    expect(p.yaw).toBeCloseTo(Math.PI / 2);
+    expect(p.pitch).toBeGreaterThan(0);
+  });
+
+  it("makes the smallest panel text at least as large to the eye as 1.5 cm at 0.6 m", () => {
+    const needed = 2 * Math.atan(0.015 / 2 / 0.6);
+    const distance = Math.hypot(XR_PANEL.distance, XR_PANEL.drop);
+    expect(textAngle(25, 1106, PANEL_SIZE.height, XR_PANEL.scale, distance)).toBeGreaterThanOrEqual(needed);
+    // The same text on the desktop panel, seen from the same distance, would be too small: the scale matters.
+    expect(textAngle(25, 1106, PANEL_SIZE.height, 1, distance)).toBeLessThan(needed);
+  });
+});
