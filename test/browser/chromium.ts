@@ -46,9 +46,13 @@ export async function launchChromium(width = 1280, height = 720): Promise<{ brow
   };
 }
 
-/** Opens the hall, signs in through the sign-in form, and waits until the first frame of live state is drawn. */
-export async function openHall(browser: Browser, httpUrl: string, user: { name: string; password: string }): Promise<HallPage> {
+/**
+ * Opens the hall, signs in through the sign-in form, and waits until the first frame of live state is drawn.
+ * `prepare` runs on the new page before it loads (to install an emulated headset, say).
+ */
+export async function openHall(browser: Browser, httpUrl: string, user: { name: string; password: string }, prepare?: (page: Page) => Promise<void>): Promise<HallPage> {
   const page = await browser.newPage();
+  await prepare?.(page);
   const origin = new URL(httpUrl).origin;
   const foreignRequests: string[] = [];
   const errors: string[] = [];

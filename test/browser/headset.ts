@@ -1,0 +1,96 @@
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import type { Page } from "puppeteer-core";
+// Brings in the window.__proximityXr declaration.
+import type {} from "../../client/src/xr/debugHook.ts";
+
+type Point = { x: number; y: number; z: number };
+type Controller = { quaternion: { set(...q: number[]): void }; position: { set(x: number, y: number, z: number): void }; updateButtonValue(id: string, value: number): void };
+type EmulatedWindow = { __iwer: { controllers: Record<string, Controller> } };
+
+/**
+ * An emulated Meta Quest 3 (iwer) installed in the page before the client loads, the way a headset's browser
+ * offers WebXR. Test-only: the production bundle does not contain iwer.
+ */
+const IWER_SCRIPT = `${readFileSync(createRequire(import.meta.url).resolve("iwer/build/iwer.min.js"), "utf8")}
+;(() => {
+  const device = new IWER.XRDevice(IWER.metaQuest3);
+  device.installRuntime({ forceInstall: true });
+  device.stereoEnabled = true;
+  window.__iwer = device;
+})();`;
+
+export async function withHeadset(page: Page): Promise<void> {
+  await page.evaluateOnNewDocument(IWER_SCRIPT);
+}
+
+/** Waits until the headset has drawn `n` more frames (poses and buttons set on the emulator apply on the next one). */
+export async function xrFrames(page: Page, n: number): Promise<void> {
+  const start = await page.evaluate(() => window.__proximityXr!.frames);
+  await page.waitForFunction((target) => window.__proximityXr!.frames >= target, { timeout: 30_000 }, start + n);
+}
+
+/** Babylon's yaw rotation (left-handed, about +y) and WebXR's handedness flip, as the hall sees the headset's space. */
+const turnY = (v: Point, a: number): Point => ({ x: v.x * Math.cos(a) + v.z * Math.sin(a), y: v.y, z: -v.x * Math.sin(a) + v.z * Math.cos(a) });
+const flipZ = (v: Point): Point => ({ x: v.x, y: v.y, z: -v.z });
+
+/**
+ * Holds an emulated controller at a point in the hall and points its ray at another. The controller is first held
+ * straight ahead at a known spot to learn how the headset's floor space sits in the hall (a turn about the vertical
+ * and an offset; z flips between WebXR's right-handed and Babylon's left-handed axes); the wanted pose is then
+ * converted into that space. Returns the resulting ray direction and the wanted one.
+ */
+export async function aim(page: Page, hand: "left" | "right", from: Point, target: Point): Promise<{ got: Point; wanted: Point }> {
+  const probe = { x: 0, y: 1.4, z: 0 };
+  await page.evaluate(
+    (h, p) => {
+      const controller = (window as unknown as EmulatedWindow).__iwer.controllers[h]!;
+      controller.quaternion.set(0, 0, 0, 1);
+      controller.position.set(p.x, p.y, p.z);
+    },
+    hand,
+    probe,
+  );
+  await xrFrames(page, 2);
+  const straight = await page.evaluate((h) => window.__proximityXr!.pointerRay(h), hand);
+  if (!straight) throw new Error(`The emulated ${hand} controller has no ray yet`);
+  const turn = Math.atan2(straight.direction.x, straight.direction.z);
+  const placed = turnY(flipZ(probe), turn);
+  const offset = { x: straight.origin.x - placed.x, y: straight.origin.y - placed.y, z: straight.origin.z - placed.z };
+  const position = flipZ(turnY({ x: from.x - offset.x, y: from.y - offset.y, z: from.z - offset.z }, -turn));
+
+  const toTarget = { x: target.x - from.x, y: target.y - from.y, z: target.z - from.z };
+  const length = Math.hypot(toTarget.x, toTarget.y, toTarget.z);
+  const wanted = { x: toTarget.x / length, y: toTarget.y / length, z: toTarget.z / length };
+  const local = flipZ(turnY(wanted, -turn));
+  const yaw = Math.atan2(-local.x, -local.z);
+  const pitch = Math.asin(local.y);
+  const [s1, c1, s2, c2] = [Math.sin(yaw / 2), Math.cos(yaw / 2), Math.sin(pitch / 2), Math.cos(pitch / 2)];
+  await page.evaluate(
+    (h, q, p) => {
+      const controller = (window as unknown as EmulatedWindow).__iwer.controllers[h]!;
+      controller.quaternion.set(...q);
+      controller.position.set(p.x, p.y, p.z);
+    },
+    hand,
+    [c1 * s2, c2 * s1, -s1 * s2, c1 * c2],
+    position,
+  );
+  await xrFrames(page, 2);
+  const ray = await page.evaluate((h) => window.__proximityXr!.pointerRay(h), hand);
+  return { got: ray!.direction, wanted };
+}
+
+export async function pullTrigger(page: Page, hand: "left" | "right"): Promise<void> {
+  const press = (value: number) =>
+    page.evaluate(
+      (h, v) => (window as unknown as EmulatedWindow).__iwer.controllers[h]!.updateButtonValue("trigger", v),
+      hand,
+      value,
+    );
+  await press(1);
+  await xrFrames(page, 2);
+  await press(0);
+  await xrFrames(page, 2);
+}
+

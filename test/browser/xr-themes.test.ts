@@ -1,0 +1,119 @@
+import { copyFileSync, mkdirSync } from "node:fs";
+import type { Browser, Page } from "puppeteer-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { guestKey } from "../../shared/src/protocol.ts";
+import { startProximity, TEST_PASSWORD, type TestProximity } from "../support/proximity.ts";
+import { eventually, launchChromium, openHall, screenshot, searchFor, type HallPage } from "./chromium.ts";
+import { aim, pullTrigger, withHeadset, xrFrames } from "./headset.ts";
+
+/** Mean luminance (0..255) of the hall canvas: a daylit hall is far brighter than the night-time command deck. */
+function canvasLuminance(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const source = document.getElementById("hall") as HTMLCanvasElement;
+    const copy = document.createElement("canvas");
+    copy.width = 160;
+    copy.height = 90;
+    const ctx = copy.getContext("2d")!;
+    ctx.drawImage(source, 0, 0, copy.width, copy.height);
+    const { data } = ctx.getImageData(0, 0, copy.width, copy.height);
+    let sum = 0;
+    for (let i = 0; i < data.length; i += 4) sum += 0.2126 * data[i]! + 0.7152 * data[i + 1]! + 0.0722 * data[i + 2]!;
+    return sum / (data.length / 4);
+  });
+}
+
+async function switchTheme(page: Page, name: string): Promise<void> {
+  await Promise.all([page.waitForNavigation({ timeout: 60_000 }), page.select("[data-testid=theme-picker]", name)]);
+  await page.waitForFunction(() => window.__proximity?.ready === true, { timeout: 120_000 });
+}
+
+/**
+ * The three themes and headset mode with an emulated Quest 3, in one signed-in page: themes switch in the HUD, which
+ * reloads the page, and come back from the user's stored choice; in VR a controller ray selects a guest and presses
+ * Start on its panel, and the simulator starts it.
+ */
+describe("headset mode and themes in a browser", () => {
+  let proximity: TestProximity;
+  let hall: HallPage;
+  let closeBrowser: () => Promise<void>;
+
+  beforeAll(async () => {
+    proximity = await startProximity({ simulator: { nodes: 6, guests: 60 } });
+    const chromium = await launchChromium();
+    closeBrowser = chromium.close;
+    hall = await openHall(chromium.browser as Browser, proximity.httpUrl, { name: "operator", password: TEST_PASSWORD }, withHeadset);
+  }, 240_000);
+
+  afterAll(async () => {
+    await closeBrowser?.().catch(() => undefined);
+    await proximity?.stop();
+  });
+
+  it("switches among three themes in the HUD, each remembered for the user across a reload", async () => {
+    const { page } = hall;
+    mkdirSync("docs/screenshots", { recursive: true });
+    expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe("command-deck");
+    const luminance: Record<string, number> = {};
+    // Round the three skins and back to the default, which the headset test below then uses.
+    for (const name of ["daylight", "retro-terminal", "command-deck"]) {
+      await switchTheme(page, name);
+      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(name);
+      expect(await page.$eval("[data-testid=theme-picker]", (el) => (el as HTMLSelectElement).value)).toBe(name);
+      expect(await page.evaluate(() => localStorage.getItem("proximity.theme.user.operator"))).toBe(name);
+      luminance[name] = await canvasLuminance(page);
+      copyFileSync(await screenshot(page, `theme-${name}`), `docs/screenshots/theme-${name}.png`);
+    }
+    // The 3D hall changed with the HUD: the daylit hall is much brighter than both dark skins.
+    expect(luminance.daylight).toBeGreaterThan(luminance["command-deck"]! * 1.8);
+    expect(luminance.daylight).toBeGreaterThan(luminance["retro-terminal"]! * 1.8);
+
+    expect(hall.errors).toEqual([]);
+    expect(hall.foreignRequests).toEqual([]);
+  }, 300_000);
+
+  it("enters VR with an emulated headset, selects a guest with a controller ray and starts it from its panel", async () => {
+    const { page } = hall;
+    const stopped = proximity.sim.model.listGuests().find((g) => g.status === "stopped" && !g.template && !g.lock);
+    if (!stopped) throw new Error("the simulator has no stopped guest to start");
+    const key = guestKey(proximity.clusterId, stopped.vmid);
+
+    // Stand in front of the guest on the desktop, then put the headset on there.
+    await searchFor(page, String(stopped.vmid));
+    await page.waitForFunction((k) => window.__proximity!.openPanelKey === k, { timeout: 60_000 }, key);
+    await page.keyboard.press("Escape");
+    await page.waitForFunction(() => window.__proximity!.openPanelKey === null, { timeout: 30_000 });
+
+    await page.waitForFunction(() => window.__proximityXr?.state === "ready", { timeout: 30_000 });
+    expect(await page.$eval("[data-testid=enter-vr]", (b) => (b as HTMLButtonElement).disabled)).toBe(false);
+    await page.click("[data-testid=enter-vr]");
+    await page.waitForFunction(() => window.__proximityXr!.state === "in-xr", { timeout: 60_000 });
+    await xrFrames(page, 5);
+
+    const [guest, facing] = await page.evaluate((k) => [window.__proximityXr!.guestPoint(k), window.__proximityXr!.guestFacing(k)] as const, key);
+    // Hold the controller half a metre out in front of the drive and point at it.
+    const atGuest = await aim(page, "right", { x: guest!.x, y: guest!.y, z: guest!.z + facing! * 0.5 }, guest!);
+    for (const axis of ["x", "y", "z"] as const) expect(atGuest.got[axis]).toBeCloseTo(atGuest.wanted[axis], 2);
+    await pullTrigger(page, "right");
+    await page.waitForFunction((k) => window.__proximity!.openPanelKey === k, { timeout: 30_000 }, key);
+
+    await xrFrames(page, 3);
+    const start = await page.evaluate(() => window.__proximityXr!.panelActionPoint("guest.start"));
+    expect(start).not.toBeNull();
+    // Reach out: the controller 15 cm in front of the button, on the way from the eyes.
+    const head = (await page.evaluate(() => window.__proximityXr!.headPosition()))!;
+    const toHead = { x: head.x - start!.x, y: head.y - start!.y, z: head.z - start!.z };
+    const reach = 0.15 / Math.hypot(toHead.x, toHead.y, toHead.z);
+    await aim(page, "right", { x: start!.x + toHead.x * reach, y: start!.y + toHead.y * reach, z: start!.z + toHead.z * reach }, start!);
+    await pullTrigger(page, "right");
+    await eventually(() => proximity.sim.model.getGuest(stopped.vmid)?.status === "running", `VM ${stopped.vmid} to start in the simulator`, 60_000);
+    await page.waitForFunction((k) => window.__proximity!.ledStateOf(k) === "running", { timeout: 60_000 }, key);
+    await xrFrames(page, 3);
+    copyFileSync(await screenshot(page, "xr-headset"), "docs/screenshots/xr-headset.png");
+
+    // The emulator draws over the page while presenting: press the HUD button directly, as on a desktop mirror.
+    await page.$eval("[data-testid=enter-vr]", (button) => (button as HTMLButtonElement).click());
+    await page.waitForFunction(() => window.__proximityXr!.state === "ready", { timeout: 30_000 });
+    expect(hall.errors).toEqual([]);
+    expect(hall.foreignRequests).toEqual([]);
+  }, 300_000);
+});
