@@ -28,6 +28,9 @@ export interface UserView {
 const PING_SECONDS = 1.4;
 const TAG = { width: 512, height: 112, metresWide: 0.62 } as const;
 
+/** Closer than this to the viewer, an avatar is hidden rather than drawn across the screen. */
+const TOO_CLOSE_METRES = 0.9;
+
 interface Avatar {
   root: TransformNode;
   head: TransformNode;
@@ -225,6 +228,9 @@ export class AvatarsView {
 
   private place(avatar: Avatar): void {
     const { x, y, z, yaw, pitch } = avatar.shown;
+    // Someone standing where you stand (both just arrived at the entrance) would fill your whole view.
+    const eye = this.scene.activeCamera?.globalPosition;
+    avatar.root.setEnabled(!eye || Math.hypot(eye.x - x, eye.z - z) > TOO_CLOSE_METRES);
     avatar.root.position.set(x, y, z);
     avatar.root.rotation.y = yaw;
     avatar.head.rotation.x = pitch;
