@@ -38,6 +38,7 @@ export class ClusterSync {
   #timer: NodeJS.Timeout | null = null;
   #stopped = false;
   #cycle: Promise<CycleResult> | null = null;
+  #next: Promise<CycleResult> | null = null;
   #unsubscribe: (() => void) | null = null;
 
   constructor(
@@ -64,9 +65,19 @@ export class ClusterSync {
     await this.#cycle?.catch(() => undefined);
   }
 
-  /** One cycle; concurrent callers share the cycle in progress. */
+  /**
+   * A cycle that reads Proxmox after this call: one under way read it before, so the caller waits for it
+   * and then for the next, which every caller waiting meanwhile shares.
+   */
   runCycle(): Promise<CycleResult> {
-    this.#cycle ??= this.#runCycle().finally(() => {
+    if (this.#cycle) {
+      this.#next ??= this.#cycle.then(() => {
+        this.#next = null;
+        return this.runCycle();
+      });
+      return this.#next;
+    }
+    this.#cycle = this.#runCycle().finally(() => {
       this.#cycle = null;
     });
     return this.#cycle;
