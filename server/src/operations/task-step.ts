@@ -2,6 +2,7 @@ import { recordStep, upidsClaimedByOthers, type OperationRecord } from "../db/op
 import { followTask, type ProxmoxClient, type TaskOutcome } from "../proxmox/index.ts";
 import type { OperationContext } from "./context.ts";
 import type { ProgressReporter } from "./outcome.ts";
+import { taskTypeFor, type GuestTaskName } from "./task-types.ts";
 
 /** Proxmox's clock may differ from ours; a task this much "earlier" can still be the operation's. */
 const CLOCK_SKEW_ALLOWANCE_S = 120;
@@ -31,6 +32,15 @@ export interface StepEnv {
   signal: AbortSignal;
   /** An earlier attempt of this job died after marking the operation running. */
   resumed: boolean;
+}
+
+/** A step whose task runs on the operation's own guest, named by its kind of task (vzsnapshot, qmsnapshot…). */
+export function runGuestTask(
+  env: StepEnv,
+  step: Pick<TaskStep, "name" | "start" | "expectedSeconds" | "span"> & { task: GuestTaskName },
+): Promise<TaskOutcome | null> {
+  const { op } = env;
+  return runTaskStep(env, { ...step, node: op.node, vmid: op.vmid, taskType: taskTypeFor(op.guestType, step.task) });
 }
 
 const PERCENT = /(\d{1,3}(?:\.\d+)?)\s?%/;

@@ -1,7 +1,6 @@
 import { recordApp } from "../../db/apps.ts";
 import type { OperationOutcome } from "../outcome.ts";
-import { runTaskStep, type StepEnv } from "../task-step.ts";
-import { taskTypeFor } from "../task-types.ts";
+import { runGuestTask, type StepEnv } from "../task-step.ts";
 import { operationMark, removeCreatedGuest } from "./guest-cleanup.ts";
 
 /**
@@ -14,21 +13,17 @@ export async function runClone(env: StepEnv): Promise<OperationOutcome> {
   const snapname = typeof op.params.snapname === "string" ? op.params.snapname : undefined;
   const name = String(op.params.name);
   if (snapname) {
-    await runTaskStep(env, {
+    await runGuestTask(env, {
       name: "snapshot",
-      node: op.node,
-      vmid: op.vmid,
-      taskType: taskTypeFor(op.guestType, "snapshot"),
+      task: "snapshot",
       start: () => client.createSnapshot(op.node, op.guestType, op.vmid, snapname, `Temporary, for clone ${operationMark(op.id)}`),
       expectedSeconds: 3,
       span: [0, 0.15],
     });
   }
-  await runTaskStep(env, {
+  await runGuestTask(env, {
     name: "clone",
-    node: op.node,
-    vmid: op.vmid,
-    taskType: taskTypeFor(op.guestType, "clone"),
+    task: "clone",
     start: () =>
       client.cloneGuest(op.node, op.guestType, op.vmid, {
         newid,
@@ -51,11 +46,9 @@ export async function runClone(env: StepEnv): Promise<OperationOutcome> {
 
 async function removeCloneSnapshot(env: StepEnv, snapname: string): Promise<void> {
   const { client, op } = env;
-  await runTaskStep(env, {
+  await runGuestTask(env, {
     name: "delsnapshot",
-    node: op.node,
-    vmid: op.vmid,
-    taskType: taskTypeFor(op.guestType, "delsnapshot"),
+    task: "delsnapshot",
     start: () => client.deleteSnapshot(op.node, op.guestType, op.vmid, snapname),
     expectedSeconds: 3,
     span: [0.9, 1],

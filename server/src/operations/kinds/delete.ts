@@ -1,16 +1,13 @@
 import { forgetApp } from "../../db/apps.ts";
 import type { OperationOutcome } from "../outcome.ts";
-import { runTaskStep, type StepEnv } from "../task-step.ts";
-import { taskTypeFor } from "../task-types.ts";
+import { runGuestTask, type StepEnv } from "../task-step.ts";
 
 /** Destroys the guest and its disks; a protected guest is refused by Proxmox, with its reason shown. */
 export async function runDelete(env: StepEnv): Promise<OperationOutcome> {
   const { ctx, client, op } = env;
-  await runTaskStep(env, {
+  await runGuestTask(env, {
     name: "destroy",
-    node: op.node,
-    vmid: op.vmid,
-    taskType: taskTypeFor(op.guestType, "destroy"),
+    task: "destroy",
     start: () => client.deleteGuest(op.node, op.guestType, op.vmid, { purge: true, "destroy-unreferenced-disks": true }),
     expectedSeconds: 4,
     span: [0, 1],

@@ -2,8 +2,8 @@ import { recordApp } from "../../db/apps.ts";
 import { readDeploymentSecrets } from "../../db/deployment-secrets.ts";
 import type { ProxmoxClient } from "../../proxmox/index.ts";
 import type { OperationOutcome } from "../outcome.ts";
-import { runTaskStep, type StepEnv } from "../task-step.ts";
-import { OCI_PULL_TASK, taskTypeFor, VOLUME_DELETE_TASK } from "../task-types.ts";
+import { runGuestTask, runTaskStep, type StepEnv } from "../task-step.ts";
+import { OCI_PULL_TASK, VOLUME_DELETE_TASK } from "../task-types.ts";
 import { operationMark, removeCreatedGuest } from "./guest-cleanup.ts";
 
 /** What submit decided for a deployment; secrets and the environment using them are sealed apart. */
@@ -46,11 +46,9 @@ export async function runDeploy(env: StepEnv): Promise<OperationOutcome> {
     });
   }
   const environment = Object.entries(sealed?.env ?? {}).map(([k, v]) => `${k}=${v}`);
-  await runTaskStep(env, {
+  await runGuestTask(env, {
     name: "create",
-    node: op.node,
-    vmid: op.vmid,
-    taskType: taskTypeFor("lxc", "create"),
+    task: "create",
     start: () =>
       client.createContainer(op.node, {
         vmid: op.vmid,
@@ -70,11 +68,9 @@ export async function runDeploy(env: StepEnv): Promise<OperationOutcome> {
     expectedSeconds: 15,
     span: [0.4, 0.8],
   });
-  await runTaskStep(env, {
+  await runGuestTask(env, {
     name: "start",
-    node: op.node,
-    vmid: op.vmid,
-    taskType: taskTypeFor("lxc", "start"),
+    task: "start",
     start: () => client.guestPowerAction(op.node, "lxc", op.vmid, "start"),
     expectedSeconds: 3,
     span: [0.8, 0.95],

@@ -1,6 +1,5 @@
 import type { OperationOutcome } from "../outcome.ts";
-import { runTaskStep, type StepEnv } from "../task-step.ts";
-import { taskTypeFor } from "../task-types.ts";
+import { runGuestTask, type StepEnv } from "../task-step.ts";
 
 /**
  * Containers cannot move while running: they restart on the target (restart=1). Running VMs move online.
@@ -11,11 +10,9 @@ export async function runMigrate(env: StepEnv): Promise<OperationOutcome> {
   const target = op.targetNode;
   const running = op.params.wasRunning === true;
   const params = op.guestType === "lxc" ? { target, restart: running } : { target, online: running };
-  await runTaskStep(env, {
+  await runGuestTask(env, {
     name: "migrate",
-    node: op.node,
-    vmid: op.vmid,
-    taskType: taskTypeFor(op.guestType, "migrate"),
+    task: "migrate",
     start: () => client.migrateGuest(op.node, op.guestType, op.vmid, params),
     expectedSeconds: 20,
     span: [0, 1],

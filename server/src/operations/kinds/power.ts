@@ -1,7 +1,6 @@
 import type { PowerKind } from "../../../../shared/src/protocol.ts";
 import type { OperationOutcome } from "../outcome.ts";
-import { runTaskStep, type StepEnv } from "../task-step.ts";
-import { taskTypeFor } from "../task-types.ts";
+import { runGuestTask, type StepEnv } from "../task-step.ts";
 
 /** Typical durations, only to move a progress bar: Proxmox reports no percentage for these tasks. */
 const EXPECTED_SECONDS: Record<PowerKind, number> = { start: 3, stop: 2, shutdown: 8, reboot: 10 };
@@ -18,11 +17,9 @@ export async function runPowerAction(env: StepEnv): Promise<OperationOutcome> {
     const status = await client.guestStatus(op.node, op.guestType, op.vmid);
     if (status.status === settled) return { state: "succeeded", message: `Already ${settled}.`, error: "" };
   }
-  const result = await runTaskStep(env, {
+  const result = await runGuestTask(env, {
     name: "power",
-    node: op.node,
-    vmid: op.vmid,
-    taskType: taskTypeFor(op.guestType, action),
+    task: action,
     start: () => client.guestPowerAction(op.node, op.guestType, op.vmid, action),
     expectedSeconds: EXPECTED_SECONDS[action],
     span: [0, 1],

@@ -1,7 +1,6 @@
 import type { GuestConfig } from "../../proxmox/index.ts";
 import type { OperationOutcome } from "../outcome.ts";
-import { runTaskStep, type StepEnv } from "../task-step.ts";
-import { taskTypeFor } from "../task-types.ts";
+import { runGuestTask, runTaskStep, type StepEnv } from "../task-step.ts";
 
 const QEMU_DISK_KEYS = ["scsi0", "virtio0", "sata0", "ide0"];
 
@@ -28,11 +27,9 @@ export async function runResize(env: StepEnv): Promise<OperationOutcome> {
   }
   if (diskGiB !== undefined) {
     const disk = op.guestType === "lxc" ? "rootfs" : rootDiskOf(await client.guestConfig(op.node, op.guestType, op.vmid));
-    await runTaskStep(env, {
+    await runGuestTask(env, {
       name: "resize",
-      node: op.node,
-      vmid: op.vmid,
-      taskType: taskTypeFor(op.guestType, "resize"),
+      task: "resize",
       start: () => client.resizeDisk(op.node, op.guestType, op.vmid, disk, `${diskGiB}G`),
       expectedSeconds: 5,
       span: [0.3, 1],

@@ -1,7 +1,6 @@
 import { recordApp } from "../../db/apps.ts";
 import type { OperationOutcome } from "../outcome.ts";
-import { runTaskStep, type StepEnv } from "../task-step.ts";
-import { taskTypeFor } from "../task-types.ts";
+import { runGuestTask, type StepEnv } from "../task-step.ts";
 import { operationMark, removeCreatedGuest } from "./guest-cleanup.ts";
 
 /**
@@ -25,11 +24,9 @@ export async function runRestore(env: StepEnv): Promise<OperationOutcome> {
       ...(asNew ? { ...name, description: `Restored from ${volid} by Proximity. ${operationMark(op.id)}` } : { force: true }),
     });
   };
-  await runTaskStep(env, {
+  await runGuestTask(env, {
     name: "restore",
-    node: op.node,
-    vmid: op.vmid,
-    taskType: taskTypeFor(op.guestType, "restore"),
+    task: "restore",
     start,
     expectedSeconds: 40,
     span: [0, 1],

@@ -1,17 +1,14 @@
 import type { OperationOutcome } from "../outcome.ts";
-import { runTaskStep, type StepEnv } from "../task-step.ts";
-import { taskTypeFor } from "../task-types.ts";
+import { runGuestTask, type StepEnv } from "../task-step.ts";
 
 const snapname = (env: StepEnv) => String(env.op.params.snapname);
 
 export async function runSnapshot(env: StepEnv): Promise<OperationOutcome> {
   const { client, op } = env;
   const description = typeof op.params.description === "string" ? op.params.description : undefined;
-  await runTaskStep(env, {
+  await runGuestTask(env, {
     name: "snapshot",
-    node: op.node,
-    vmid: op.vmid,
-    taskType: taskTypeFor(op.guestType, "snapshot"),
+    task: "snapshot",
     start: () => client.createSnapshot(op.node, op.guestType, op.vmid, snapname(env), description),
     expectedSeconds: 3,
     span: [0, 1],
@@ -21,11 +18,9 @@ export async function runSnapshot(env: StepEnv): Promise<OperationOutcome> {
 
 export async function runSnapshotRollback(env: StepEnv): Promise<OperationOutcome> {
   const { client, op } = env;
-  await runTaskStep(env, {
+  await runGuestTask(env, {
     name: "rollback",
-    node: op.node,
-    vmid: op.vmid,
-    taskType: taskTypeFor(op.guestType, "rollback"),
+    task: "rollback",
     start: () => client.rollbackSnapshot(op.node, op.guestType, op.vmid, snapname(env)),
     expectedSeconds: 4,
     span: [0, 1],
@@ -35,11 +30,9 @@ export async function runSnapshotRollback(env: StepEnv): Promise<OperationOutcom
 
 export async function runSnapshotDelete(env: StepEnv): Promise<OperationOutcome> {
   const { client, op } = env;
-  await runTaskStep(env, {
+  await runGuestTask(env, {
     name: "delsnapshot",
-    node: op.node,
-    vmid: op.vmid,
-    taskType: taskTypeFor(op.guestType, "delsnapshot"),
+    task: "delsnapshot",
     start: () => client.deleteSnapshot(op.node, op.guestType, op.vmid, snapname(env)),
     expectedSeconds: 3,
     span: [0, 1],
