@@ -16,21 +16,11 @@ import { seededRandom } from "./sync/stats.ts";
 import { FaultPlan, faultPhases } from "./soak/faults.ts";
 import { MemorySampler, memoryTrend } from "./soak/memory.ts";
 import { Operator } from "./soak/operator.ts";
+import { optionsOrExit } from "./cli.ts";
 import { parseSoakOptions, USAGE, type SoakOptions } from "./soak/options.ts";
 import { resultLines, soakVerdicts, type SoakResult } from "./soak/report.ts";
 
-let options: SoakOptions | "help";
-try {
-  options = parseSoakOptions(process.argv.slice(2));
-} catch (error) {
-  console.error(`${(error as Error).message}\n\n${USAGE}`);
-  process.exit(2);
-}
-if (options === "help") {
-  console.log(USAGE);
-  process.exit(0);
-}
-const opts = options;
+const opts = optionsOrExit<SoakOptions>(parseSoakOptions, USAGE);
 const log = (line: string) => console.error(`[bench:soak ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
 const cleanups: (() => Promise<unknown>)[] = [];

@@ -2,23 +2,14 @@
  * bench:sync — what one sync cycle costs and how fast a change reaches every client, at 1,000 and
  * 10,000 simulated guests with 10 and 100 connected clients. See BENCHMARKS.md.
  */
+import { optionsOrExit } from "./cli.ts";
 import { describeConditions } from "./sync/conditions.ts";
 import { measureEncodeCost, type EncodeCost } from "./sync/encode-probe.ts";
 import { parseOptions, USAGE, type BenchOptions } from "./sync/options.ts";
 import { encodeTable, resultTable, scenarioLabel, verdictLines, verdicts } from "./sync/report.ts";
 import { cleanUpRunningScenarios, runScenario, type ScenarioResult } from "./sync/scenario.ts";
 
-let options: BenchOptions | "help";
-try {
-  options = parseOptions(process.argv.slice(2));
-} catch (error) {
-  console.error(`${(error as Error).message}\n\n${USAGE}`);
-  process.exit(2);
-}
-if (options === "help") {
-  console.log(USAGE);
-  process.exit(0);
-}
+const options = optionsOrExit<BenchOptions>(parseOptions, USAGE);
 
 const log = (line: string) => console.error(`[bench:sync ${new Date().toISOString().slice(11, 19)}] ${line}`);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

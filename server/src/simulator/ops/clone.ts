@@ -6,10 +6,11 @@
 import type { Cluster } from "../cluster.ts";
 import { dieError } from "../errors.ts";
 import { guestImage } from "../estate.ts";
-import { stoppedRuntime, type GuestImage, type GuestState, type GuestType } from "../state.ts";
+import type { GuestImage, GuestState, GuestType } from "../state.ts";
 import type { TaskWorker } from "../tasks.ts";
 import type { Params } from "../validate.ts";
 import {
+  newGuest,
   allocateDisk,
   checkLockSync,
   diskValue,
@@ -69,25 +70,7 @@ export function cloneGuest(cluster: Cluster, req: CloneRequest): string {
   }
 
   const image = cloneImage(cluster, src, snapshot?.image ?? guestImage(src), params);
-  const clone: GuestState = {
-    vmid: newid,
-    type,
-    node,
-    name: image.name,
-    status: "stopped",
-    lock: type === "lxc" ? "create" : "clone",
-    template: false,
-    protection: false,
-    snapshots: [],
-    cores: image.cores,
-    memory: image.memory,
-    swap: image.swap,
-    maxdisk: image.maxdisk,
-    config: {},
-    ...stoppedRuntime(),
-  };
-  cluster.guests.set(newid, clone);
-  cluster.guestChanged(newid);
+  const clone = newGuest(cluster, node, newid, image, type === "lxc" ? "create" : "clone");
   if (type === "lxc") setLock(cluster, src, "disk");
 
   const worker: TaskWorker = {

@@ -5,7 +5,7 @@
 import type { Cluster } from "../cluster.ts";
 import { dieError } from "../errors.ts";
 import { floatBetween, hexString } from "../prng.ts";
-import type { GuestState, GuestType, StorageItem, StorageState } from "../state.ts";
+import { stoppedRuntime, type GuestImage, type GuestState, type GuestType, type StorageItem, type StorageState } from "../state.ts";
 
 export const GiB = 1024 ** 3;
 
@@ -157,4 +157,28 @@ export function randomMac(cluster: Cluster): string {
 /** Replaces the MAC address inside a net0 property string. */
 export function withNewMac(cluster: Cluster, net: string | number | undefined): string | number | undefined {
   return typeof net === "string" ? net.replace(/([0-9A-F]{2}:){5}[0-9A-F]{2}/i, randomMac(cluster)) : net;
+}
+
+/** A stopped guest built from an image, registered at once (as PVE writes the config before the task runs). */
+export function newGuest(cluster: Cluster, node: string, vmid: number, image: GuestImage, lock?: string): GuestState {
+  const g: GuestState = {
+    vmid,
+    type: image.type,
+    node,
+    name: image.name,
+    status: "stopped",
+    ...(lock === undefined ? {} : { lock }),
+    template: false,
+    protection: false,
+    snapshots: [],
+    cores: image.cores,
+    memory: image.memory,
+    swap: image.swap,
+    maxdisk: image.maxdisk,
+    config: {},
+    ...stoppedRuntime(),
+  };
+  cluster.guests.set(vmid, g);
+  cluster.guestChanged(vmid);
+  return g;
 }

@@ -5,7 +5,7 @@
  * allocated as the worker starts and freed again if it fails.
  */
 import type { Cluster } from "../cluster.ts";
-import { stoppedRuntime, type GuestImage, type GuestState, type GuestType, type StorageItem, type StorageState } from "../state.ts";
+import type { GuestImage, GuestState, GuestType, StorageItem, StorageState } from "../state.ts";
 import { PveError, dieError, paramError } from "../errors.ts";
 import { powerAction } from "../lifecycle.ts";
 import { hexString } from "../prng.ts";
@@ -21,6 +21,7 @@ import {
   findVolume,
   freeGuestVolumes,
   kindOf,
+  newGuest,
   requireStorage,
   rootDiskKey,
   setLock,
@@ -196,28 +197,6 @@ function containerImage(cluster: Cluster, vmid: number, params: Params, backup: 
 function templateOstype(volid: string): string {
   const file = volid.split("/").pop() ?? "";
   return ["debian", "ubuntu", "alpine", "centos", "fedora", "archlinux"].find((os) => file.startsWith(os)) ?? (file.startsWith("rocky") ? "centos" : "unmanaged");
-}
-
-function newGuest(cluster: Cluster, node: string, vmid: number, image: GuestImage): GuestState {
-  const g: GuestState = {
-    vmid,
-    type: image.type,
-    node,
-    name: image.name,
-    status: "stopped",
-    template: false,
-    protection: false,
-    snapshots: [],
-    cores: image.cores,
-    memory: image.memory,
-    swap: image.swap,
-    maxdisk: image.maxdisk,
-    config: {},
-    ...stoppedRuntime(),
-  };
-  cluster.guests.set(vmid, g);
-  cluster.guestChanged(vmid);
-  return g;
 }
 
 /** A restore over an existing guest frees its old volumes (after the new ones exist) and snapshots. */
