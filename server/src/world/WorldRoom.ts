@@ -137,7 +137,9 @@ export abstract class WorldRoom extends Room<{ state: WorldState }> {
   /** A dropped connection (network, sleep, reload) keeps its avatar for a while so the SDK can reconnect in place. */
   override onDrop(client: Client): void {
     this.#roster.setConnected(client.sessionId, false);
-    this.allowReconnection(client, RECONNECT_WINDOW_SECONDS);
+    // It rejects when the window lapses (Colyseus then calls onLeave) and, at shutdown, because the room
+    // is being disposed: both are expected ends of a reconnection window, not failures to report.
+    this.allowReconnection(client, RECONNECT_WINDOW_SECONDS).catch(() => undefined);
   }
 
   /** The reconnection token is not a session: a session revoked meanwhile must not come back through it. */
