@@ -14,10 +14,11 @@ import { setTimeout as sleep } from "node:timers/promises";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSimulator, type GuestInfo, type Simulator, type TaskInfo } from "../../server/src/simulator/index.ts";
-import { mulberry32, pick, type Rng } from "../../server/src/simulator/prng.ts";
+import { mulberry32, type Rng } from "../../server/src/simulator/prng.ts";
+import { call } from "../../server/src/simulator/test-client.ts";
 import { createTestDatabase, type TestDatabase } from "../support/database.ts";
-import { findProblems, killPhase, type KillPhase, type OperationRow, type Round } from "./checks.ts";
-import { CRASH_KINDS } from "./operation-kinds.ts";
+import { findProblems, killPhase, tasksOf, type KillPhase, type OperationRow, type Round } from "./checks.ts";
+import { CRASH_KINDS, type Submission } from "./operation-kinds.ts";
 import { freePort, ServerProcess } from "./server-process.ts";
 import { countBy, percentile, table } from "./summary.ts";
 
@@ -26,6 +27,8 @@ const ITERATIONS = intFromEnv("CRASH_ITERATIONS", 20, 1, 10_000);
 const OPERATIONS_PER_ROUND = 6;
 const MAX_KILL_DELAY_MS = 2_000;
 const EARLY_KILL_MS = 250;
+/** Deploys and clones run several tasks over several seconds: some kills land in their later steps. */
+const LATE_KILL_MS = 10_000;
 /** Some rounds kill the restarted server again before it has finished recovering. */
 const SECOND_KILL_CHANCE = 0.25;
 const SECOND_KILL_WITHIN_MS = 20_000;
@@ -40,26 +43,31 @@ const PVE_CLOCK_SKEW_MS = intFromEnv("CRASH_PVE_CLOCK_SKEW_MS", 0, -3_600_000, 3
 
 let sim: Simulator;
 let database: TestDatabase;
-let db: pg.Pool;
+/** One client, not a pool: a pool's end() resolves before its sockets close, and the database drop then kills them mid-close. */
+let db: pg.Client;
 let server: ServerProcess;
 let token: string;
+/** Catalog apps a deploy can take: single-image ones (compose apps are refused by design). */
+let deployableApps: string[];
 const rng: Rng = mulberry32(SEED);
 
 beforeAll(async () => {
   console.log(`crash test seed ${SEED} (reproduce with CRASH_SEED=${SEED}); Proxmox clock skew ${PVE_CLOCK_SKEW_MS} ms`);
-  // taskSpeed 0.35 makes lifecycle tasks last about 0.2–7 s, so kills land before, during and after them.
+  // taskSpeed 0.15 makes lifecycle tasks last about 0.1–3 s and deploys, clones, backups and migrations
+  // about 1–12 s, so kills land before, during, between and after their tasks.
   sim = await startSimulator({
     seed: SEED,
     nodes: 3,
     guests: 40,
-    taskSpeed: 0.35,
+    taskSpeed: 0.15,
     statusRefreshMs: 200,
     authFailureDelayMs: 20,
     faults: { latencyMs: SIM_LATENCY_MS, taskFailureRate: 0.1 },
     now: () => Date.now() + PVE_CLOCK_SKEW_MS,
   });
   database = await createTestDatabase("proximity_crash");
-  db = new pg.Pool({ connectionString: database.url, max: 2 });
+  db = new pg.Client({ connectionString: database.url });
+  await db.connect();
   const logFile = path.resolve(import.meta.dirname, `../../test-artifacts/crash/server-${SEED}.log`);
   server = new ServerProcess(
     {
@@ -86,6 +94,9 @@ beforeAll(async () => {
   });
   expect(setup.status).toBe(201);
   token = ((await setup.json()) as { token: string }).token;
+  const catalog = (await (await api("/api/catalog")).json()) as { apps: { id: string; route: string }[] };
+  deployableApps = catalog.apps.filter((a) => a.route === "oci").map((a) => a.id);
+  expect(deployableApps.length).toBeGreaterThan(OPERATIONS_PER_ROUND);
 }, 120_000);
 
 afterAll(async () => {
@@ -129,9 +140,11 @@ describe("kill -9 with operations in flight", () => {
  * wait until every operation ended, then compare everything with the simulator's truth.
  */
 async function crashRound(i: number): Promise<RoundReport> {
-  const plan = await planRound();
-  const ids = await Promise.all(plan.targets.map((t) => submit(t.crashKind.request(CLUSTER_ID, t.before))));
-  const round: Round = { ...plan, submitted: plan.targets.map((t, k) => ({ ...t, id: ids[k]! })) };
+  const plan = await planRound(i);
+  // One after another: the crash is under test here, not two plans racing for the same free VMID.
+  const ids: string[] = [];
+  for (const s of plan.submissions) ids.push(await submit(s.request));
+  const round: Round = { ...plan, submitted: plan.submissions.map((submission, k) => ({ submission, id: ids[k]! })) };
 
   const killDelayMs = killDelay();
   await sleep(killDelayMs);
@@ -164,39 +177,66 @@ async function crashRound(i: number): Promise<RoundReport> {
     killDelayMs,
     kills,
     recoveryMs,
-    phases: round.submitted.map((s) => killPhase(atDeath.get(s.id), s.before.vmid, tasksAtKill, tasksBeforeRestart, round.earlierUpids)),
-    outcomes: round.submitted.map((s) => `${s.crashKind.kind} ${rows.get(s.id)!.state}`),
+    phases: round.submitted.map(({ id, submission }) => {
+      const mine = (t: TaskInfo) => !round.earlierUpids.has(t.upid) && tasksOf(submission, rows.get(id)!, [t]).length > 0;
+      return killPhase(atDeath.get(id), mine, tasksAtKill, tasksBeforeRestart);
+    }),
+    outcomes: round.submitted.map((s) => `${s.submission.kind} ${rows.get(s.id)!.state}`),
   };
 }
 
 /**
- * 0–2000 ms, but a third of the kills fall in the first 250 ms, where the workers pick the jobs up and
- * send their requests: the narrowest windows (before the request, request in flight) live there.
+ * A third of the kills fall in the first 250 ms, where the workers pick the jobs up and send their
+ * requests: the narrowest windows (before the request, request in flight) live there. A third fall in
+ * the first 2 s, a third in the first 10 s, where multi-step operations are in their later steps.
  */
 function killDelay(): number {
-  return rng() < 1 / 3 ? Math.floor(rng() * EARLY_KILL_MS) : Math.floor(rng() * MAX_KILL_DELAY_MS);
+  const draw = rng();
+  const within = draw < 1 / 3 ? EARLY_KILL_MS : draw < 2 / 3 ? MAX_KILL_DELAY_MS : LATE_KILL_MS;
+  return Math.floor(rng() * within);
 }
 
-type Plan = Omit<Round, "submitted"> & { targets: Omit<Round["submitted"][number], "id">[] };
+type Plan = Omit<Round, "submitted"> & { submissions: Submission[] };
 
-/** Picks distinct guests for random kinds, once the server's view of them matches the simulator's. */
-async function planRound(): Promise<Plan> {
+/**
+ * Random kinds on distinct guests (and distinct apps for deploys), once the server's view of those
+ * guests matches the simulator's.
+ */
+async function planRound(round: number): Promise<Plan> {
   const guests = sim.model.listGuests();
-  const used = new Set<number>();
-  const targets: Plan["targets"] = [];
+  const onlineNodes = sim.model.listNodes().filter((n) => n.online).map((n) => n.name);
+  const submissions: Submission[] = [];
   for (let n = 0; n < OPERATIONS_PER_ROUND; n++) {
-    const free = guests.filter((g) => !used.has(g.vmid));
-    const crashKind = pick(rng, CRASH_KINDS.filter((k) => free.some((g) => k.accepts(g))));
-    const before = pick(rng, free.filter((g) => crashKind.accepts(g)));
-    used.add(before.vmid);
-    targets.push({ crashKind, before });
+    const usedGuests = new Set(submissions.map((s) => s.guest?.vmid));
+    const usedApps = new Set(submissions.map((s) => (s.request.body as { app?: string } | undefined)?.app));
+    const choice = {
+      rng,
+      clusterId: CLUSTER_ID,
+      free: guests.filter((g) => !usedGuests.has(g.vmid)),
+      onlineNodes,
+      freeApps: deployableApps.filter((a) => !usedApps.has(a)),
+      newName: `crash-${round}-${n}`,
+      sim: sim.model,
+    };
+    const submission = shuffled(CRASH_KINDS).map((k) => k.prepare(choice)).find((s) => s !== null);
+    if (!submission) throw new Error(`round ${round}: no kind can take another operation`);
+    submissions.push(submission);
   }
-  await waitForServerView(targets.map((t) => t.before));
+  await waitForServerView(submissions.flatMap((s) => (s.guest ? [s.guest] : [])));
   return {
-    targets,
+    submissions,
     guestIdsBefore: new Set(guests.map((g) => g.vmid)),
     earlierUpids: new Set(proximityTasks().map((t) => t.upid)),
   };
+}
+
+function shuffled<T>(items: readonly T[]): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(rng() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
 }
 
 /** The server refuses a stop of a guest it still believes stopped: wait for its sync to catch up. */
@@ -240,12 +280,22 @@ async function pendingAfter(ids: string[], withinMs: number): Promise<string[]> 
 async function waitUntilEnded(ids: string[], what: string): Promise<void> {
   const pending = await pendingAfter(ids, RECOVERY_TIMEOUT_MS);
   if (pending.length === 0) return;
-  const stuck = [...(await readRows(pending)).values()].map((r) => `${r.kind} ${r.vmid} ${r.state} upid=${r.upid}`);
-  throw new Error(`${what} (seed ${SEED}): operations not ended ${RECOVERY_TIMEOUT_MS} ms after the restart: ${stuck.join("; ")}\n${server.tail()}`);
+  const stuck = [...(await readRows(pending)).values()].map((r) => `${r.kind} ${r.vmid} ${r.state} steps=${JSON.stringify(r.steps)}`);
+  // Where they hang: their jobs as pg-boss holds them, and the tasks Proxmox still runs.
+  const { rows: jobs } = await db.query<{ job: unknown }>("SELECT to_jsonb(j) AS job FROM pgboss.job j WHERE j.data->>'operationId' = ANY($1::text[])", [pending]);
+  const running = proximityTasks().filter((t) => t.status === "running").map((t) => t.upid);
+  throw new Error(
+    `${what} (seed ${SEED}): operations not ended ${RECOVERY_TIMEOUT_MS} ms after the restart: ${stuck.join("; ")}\n` +
+      `their jobs: ${JSON.stringify(jobs.map((j) => j.job))}\nProxmox tasks still running: ${running.join(", ") || "none"}\n${server.tail()}`,
+  );
 }
 
 async function readRows(ids: string[]): Promise<Map<string, OperationRow>> {
-  const { rows } = await db.query<OperationRow>("SELECT id, kind, vmid, state, error, upid FROM operations WHERE id = ANY($1::text[])", [ids]);
+  const { rows } = await db.query<OperationRow>(
+    `SELECT id, kind, vmid, node, state, error, message, upid, target_vmid AS "targetVmid", target_node AS "targetNode", params, steps
+     FROM operations WHERE id = ANY($1::text[])`,
+    [ids],
+  );
   return new Map(rows.map((r) => [r.id, r]));
 }
 
@@ -266,13 +316,30 @@ async function checkRound(round: Round): Promise<string[]> {
     rows: await readRows(ids),
     terminalAudits: new Map(audits.map((a) => [a.id, a.n])),
     proximityTasks: proximityTasks(),
-    sim: sim.model,
+    world: { sim: sim.model, newGuestDescriptions: await newGuestDescriptions(round.guestIdsBefore) },
   });
 }
 
-/** Over the whole run: every task Proximity ever started is the recorded task of exactly one operation. */
+/** Descriptions of the guests that appeared since the round began, as Proxmox's API reports them. */
+async function newGuestDescriptions(before: Set<number>): Promise<Map<number, string>> {
+  const fresh = sim.model.listGuests().filter((g) => !before.has(g.vmid));
+  const read = async (g: GuestInfo): Promise<[number, string]> => {
+    const reply = await call(sim, "GET", `/nodes/${g.node}/${g.type}/${g.vmid}/config`);
+    if (reply.status !== 200) throw new Error(`config of guest ${g.vmid}: ${reply.status} ${reply.reason}`);
+    const { data } = JSON.parse(reply.body) as { data: { description?: string } };
+    return [g.vmid, data.description ?? ""];
+  };
+  return new Map(await Promise.all(fresh.map(read)));
+}
+
+/** Over the whole run: every task Proximity ever started is a recorded step of exactly one operation. */
 async function unaccountedTasks(): Promise<string[]> {
-  const { rows } = await db.query<{ upid: string; n: number }>("SELECT upid, count(*)::int AS n FROM operations WHERE upid IS NOT NULL GROUP BY 1");
+  const { rows } = await db.query<{ upid: string; n: number }>(
+    `SELECT upid, count(DISTINCT id)::int AS n FROM (
+       SELECT id, upid FROM operations WHERE upid IS NOT NULL
+       UNION SELECT o.id, s.value FROM operations o, jsonb_each_text(o.steps) s
+     ) recorded GROUP BY 1`,
+  );
   const recorded = new Map(rows.map((r) => [r.upid, r.n]));
   return proximityTasks()
     .filter((t) => recorded.get(t.upid) !== 1)

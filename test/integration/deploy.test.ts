@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { findApp } from "../../server/src/db/apps.ts";
 import { runBackupScheduler } from "../../server/src/backups/scheduler.ts";
 import { startSimulator, type Simulator } from "../../server/src/simulator/index.ts";
-import { getJson, run, submit } from "../support/commands.ts";
+import { ended, getJson, run, submit } from "../support/commands.ts";
 import { startProximity, type TestProximity } from "../support/proximity.ts";
 import { until } from "../support/until.ts";
 import { findGuest, joinWorld, waitFor, type WorldRoomClient } from "../support/world-client.ts";
@@ -57,6 +57,16 @@ describe("app catalog and deploy", () => {
     expect(recorded!.url).toMatch(/^http:\/\/[\w.-]+:3001$/);
     await app.server.syncs.get(app.clusterId)!.runCycle();
     await waitFor(room, (s) => findGuest(s, app.clusterId, op.vmid)?.appUrl === recorded!.url);
+  });
+
+  it("two deploys submitted at the same moment both get their own VMID", async () => {
+    const [a, b] = await Promise.all(
+      ["navidrome", "ntfy"].map((id) => submit(app, "app.deploy", { cluster: app.clusterId, app: id }, "operator")),
+    );
+    expect([a!.status, b!.status]).toEqual([202, 202]);
+    const [first, second] = await Promise.all([ended(app, a!.operationId!), ended(app, b!.operationId!)]);
+    expect(first.vmid).not.toBe(second.vmid);
+    expect([first.state, second.state]).toEqual(["succeeded", "succeeded"]);
   });
 
   it("shows generated secrets once, to the deployer only", async () => {

@@ -64,7 +64,7 @@ async function verdict(ctx: OperationContext, op: OperationRecord): Promise<Oper
   if (!client) return failed("The cluster is no longer configured.", `no cluster ${op.clusterId}`);
   try {
     const taskType = taskTypeFor(op.guestType, op.kind as PowerKind);
-    const upid = op.upid ?? (await findStartedTask(ctx, client, op, { node: op.node, vmid: op.vmid, taskType }));
+    const upid = op.upid ?? (await findStartedTask(ctx, client, op, { node: op.node, taskId: String(op.vmid), taskType }));
     if (!upid) return failed("Abandoned: the worker stopped before Proxmox started a task.", "no Proxmox task was started");
     if (!op.upid) await recordUpid(ctx.sql, op.id, upid);
     return await taskVerdict(client, op, upid);

@@ -5,13 +5,13 @@ import { roleAllows, type Rejection } from "../../../shared/src/protocol.ts";
 import { appendAudit } from "../db/audit.ts";
 import { listClusters } from "../db/clusters.ts";
 import { findGuest } from "../db/estate.ts";
-import { findActiveOperation, insertOperation } from "../db/operations.ts";
+import { findActiveOperation, insertOperation, type OperationRecord } from "../db/operations.ts";
 import { storeDeploymentSecrets } from "../db/deployment-secrets.ts";
 import { bossDb } from "../jobs/boss.ts";
 import { ProxmoxError } from "../proxmox/index.ts";
 import type { Actor } from "./actor.ts";
 import type { OperationContext } from "./context.ts";
-import { planCommand, type PlanResult } from "./plans/index.ts";
+import { planCommand, type OperationPlan, type PlanResult } from "./plans/index.ts";
 import { queueFor } from "./queues.ts";
 import { validatePayload } from "./validate.ts";
 
@@ -52,19 +52,54 @@ export async function submitCommand(
   }
   const vmid = (valid.value as { vmid?: number }).vmid;
   const guest = command.targetsGuest && vmid !== undefined ? await findGuest(ctx.sql, clusterId, vmid) : null;
-  let planned: PlanResult;
+  const input = { ctx, client, cluster, command: name, payload: valid.value, guest };
+  for (let attempt = 1; ; attempt++) {
+    const planned = await planOrRefuse(input);
+    if (!planned.ok) return planned;
+    const { plan } = planned;
+    const inserted = await insertPlanned(ctx, actor, name, clusterId, plan, internalParams);
+    if (inserted) {
+      ctx.feed.publish({ type: "operation", operation: inserted });
+      ctx.log.info({ operationId: inserted.id, kind: inserted.kind, clusterId, vmid: plan.vmid, actor: actor.name }, "operation queued");
+      return { ok: true, operationId: inserted.id };
+    }
+    const holder = await findActiveOperation(ctx.sql, clusterId, guest?.vmid ?? plan.vmid);
+    // The new guest's VMID went to a request planned at the same moment: plan again, with the next free one.
+    if (plan.targetVmid !== undefined && !(guest && holder) && attempt < REPLAN_ATTEMPTS) continue;
+    const what = guest ? guest.name : `guest ${plan.vmid}`;
+    return reject(
+      "busy",
+      holder ? `Busy: operation ${holder.kind} (${holder.id}) is in progress on ${what}.` : `Busy: ${what} has an operation in progress.`,
+      holder ? { operationId: holder.id } : {},
+    );
+  }
+}
+
+const REPLAN_ATTEMPTS = 3;
+
+async function planOrRefuse(input: Parameters<typeof planCommand>[0]): Promise<PlanResult> {
   try {
-    planned = await planCommand({ ctx, client, cluster, command: name, payload: valid.value, guest });
+    return await planCommand(input);
   } catch (error) {
     // Planning asks Proxmox (free VMIDs, storages, node memory); its refusal or silence is the user's answer.
-    if (error instanceof ProxmoxError) return reject("cluster_offline", `Proxmox did not answer while planning: ${error.pveMessage || error.message}`);
+    if (error instanceof ProxmoxError) {
+      return { ok: false, rejection: { code: "cluster_offline", message: `Proxmox did not answer while planning: ${error.pveMessage || error.message}` } };
+    }
     throw error;
   }
-  if (!planned.ok) return planned;
-  const { plan } = planned;
+}
 
+/** One transaction: the operation row, its secrets, its job and the audit entry; null when a guest it needs is taken. */
+async function insertPlanned(
+  ctx: OperationContext,
+  actor: Actor,
+  name: CommandName,
+  clusterId: string,
+  plan: OperationPlan,
+  internalParams: Record<string, unknown>,
+): Promise<OperationRecord | null> {
   const now = ctx.now();
-  const inserted = await ctx.sql.transaction(async (tx) => {
+  return ctx.sql.transaction(async (tx) => {
     const op = await insertOperation(
       tx,
       {
@@ -88,18 +123,6 @@ export async function submitCommand(
     await appendAudit(tx, auditRequested(actor, name, clusterId, plan.vmid, op.id, plan.summary), now);
     return op;
   });
-  if (!inserted) {
-    const active = await findActiveOperation(ctx.sql, clusterId, plan.vmid);
-    const what = guest ? guest.name : `guest ${plan.vmid}`;
-    return reject(
-      "busy",
-      active ? `Busy: operation ${active.kind} (${active.id}) is in progress on ${what}.` : `Busy: ${what} has an operation in progress.`,
-      active ? { operationId: active.id } : {},
-    );
-  }
-  ctx.feed.publish({ type: "operation", operation: inserted });
-  ctx.log.info({ operationId: inserted.id, kind: inserted.kind, clusterId, vmid: plan.vmid, actor: actor.name }, "operation queued");
-  return { ok: true, operationId: inserted.id };
 }
 
 function auditRequested(actor: Actor, command: CommandName, clusterId: string, vmid: number, operationId: string, summary: string) {

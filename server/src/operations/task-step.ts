@@ -13,7 +13,8 @@ export interface TaskStep {
   name: string;
   /** Where to look for the task after a crash, and what it is called there. */
   node: string;
-  vmid: number;
+  /** The id field of its UPID: the guest's VMID for guest tasks, `<vmid>@<storage>` for a volume delete, the file for a download. */
+  taskId: string;
   taskType: string;
   /** Sends the request; resolves to the UPID Proxmox returned, or null when it finished synchronously. */
   start: () => Promise<string | null>;
@@ -40,7 +41,7 @@ export function runGuestTask(
   step: Pick<TaskStep, "name" | "start" | "expectedSeconds" | "span"> & { task: GuestTaskName },
 ): Promise<TaskOutcome | null> {
   const { op } = env;
-  return runTaskStep(env, { ...step, node: op.node, vmid: op.vmid, taskType: taskTypeFor(op.guestType, step.task) });
+  return runTaskStep(env, { ...step, node: op.node, taskId: String(op.vmid), taskType: taskTypeFor(op.guestType, step.task) });
 }
 
 const PERCENT = /(\d{1,3}(?:\.\d+)?)\s?%/;
@@ -77,17 +78,18 @@ export async function findStartedTask(
   ctx: OperationContext,
   client: ProxmoxClient,
   op: OperationRecord,
-  step: Pick<TaskStep, "node" | "vmid" | "taskType">,
+  step: Pick<TaskStep, "node" | "taskId" | "taskType">,
 ): Promise<string | null> {
   const since = Math.floor((op.startedAt?.getTime() ?? op.createdAt.getTime()) / 1000) - CLOCK_SKEW_ALLOWANCE_S;
   const { tasks } = await client.nodeTasks(step.node, {
-    vmid: step.vmid,
+    // Proxmox filters by VMID only for guest ids; other tasks are matched on their id below.
+    ...(/^[1-9]\d{2,8}$/.test(step.taskId) ? { vmid: Number(step.taskId) } : {}),
     typefilter: step.taskType,
     source: "all",
     since,
-    limit: 20,
+    limit: 100,
   });
-  const candidates = tasks.filter((t) => t.starttime >= since).sort((a, b) => a.starttime - b.starttime);
+  const candidates = tasks.filter((t) => t.starttime >= since && t.id === step.taskId).sort((a, b) => a.starttime - b.starttime);
   const claimed = await upidsClaimedByOthers(ctx.sql, op.id, candidates.map((t) => t.upid));
   return candidates.find((t) => !claimed.has(t.upid))?.upid ?? null;
 }

@@ -100,11 +100,11 @@ export class ClusterSync {
     const clusterId = this.cluster.id;
     let changes: EstateChanges | null = null;
     try {
-      this.#known ??= await loadKnownEstate(sql, clusterId);
+      // Held locally: the reconciler may reset #known while this cycle awaits Proxmox.
+      const known = (this.#known ??= await loadKnownEstate(sql, clusterId));
       const [resources, tasks] = await Promise.all([this.client.clusterResources(), this.client.clusterTasks()]);
       const ownUpids = await this.#ownRunningUpids();
       const observed = observeEstate(resources, tasks, ownUpids);
-      const known = this.#known;
       changes = diffEstate(clusterId, known, observed);
       const diff = changes;
       if (hasChanges(diff)) {

@@ -12,7 +12,7 @@ export async function runBackup(env: StepEnv): Promise<OperationOutcome> {
   await runTaskStep(env, {
     name: "vzdump",
     node: op.node,
-    vmid: op.vmid,
+    taskId: String(op.vmid),
     taskType: VZDUMP_TASK,
     start: () => client.vzdump(op.node, { vmid: op.vmid, storage, mode: "snapshot", compress: "zstd", "notes-template": notes }),
     expectedSeconds: 30,
@@ -37,7 +37,7 @@ async function pruneBackups(env: StepEnv, storage: string, keepLast: number): Pr
     await runTaskStep(env, {
       name: `prune:${volume.volid}`,
       node: op.node,
-      vmid: op.vmid,
+      taskId: `${op.vmid}@${storage}`,
       taskType: VOLUME_DELETE_TASK,
       start: () => client.deleteVolume(op.node, storage, volume.volid),
       expectedSeconds: 2,
@@ -59,7 +59,7 @@ export async function runBackupDelete(env: StepEnv): Promise<OperationOutcome> {
   await runTaskStep(env, {
     name: "imgdel",
     node,
-    vmid: op.vmid,
+    taskId: `${op.vmid}@${storageOfVolume(volid)}`,
     taskType: VOLUME_DELETE_TASK,
     start: () => client.deleteVolume(node, storageOfVolume(volid), volid),
     expectedSeconds: 2,

@@ -1,8 +1,9 @@
 import { recordApp } from "../../db/apps.ts";
 import { readDeploymentSecrets } from "../../db/deployment-secrets.ts";
+import { recordStep } from "../../db/operations.ts";
 import type { ProxmoxClient } from "../../proxmox/index.ts";
 import type { OperationOutcome } from "../outcome.ts";
-import { runGuestTask, runTaskStep, type StepEnv } from "../task-step.ts";
+import { findStartedTask, runGuestTask, runTaskStep, type StepEnv, type TaskStep } from "../task-step.ts";
 import { OCI_PULL_TASK, VOLUME_DELETE_TASK } from "../task-types.ts";
 import { operationMark, removeCreatedGuest } from "./guest-cleanup.ts";
 
@@ -34,17 +35,20 @@ export async function runDeploy(env: StepEnv): Promise<OperationOutcome> {
   const sealed = await readDeploymentSecrets(ctx.sql, ctx.box, op.id);
   const volid = `${p.templateStorage}:vztmpl/${p.templateFile}`;
 
-  if (op.steps.pull || !(await hasVolume(client, op.node, p.templateStorage, volid))) {
-    await runTaskStep(env, {
-      name: "pull",
-      node: op.node,
-      vmid: 0,
-      taskType: OCI_PULL_TASK,
-      start: () => client.pullOciImage(op.node, p.templateStorage, { reference: p.imageReference, filename: p.templateFile }),
-      expectedSeconds: 20,
-      span: [0, 0.4],
-    });
-  }
+  const pull: TaskStep = {
+    name: "pull",
+    node: op.node,
+    taskId: p.templateFile,
+    taskType: OCI_PULL_TASK,
+    start: () => client.pullOciImage(op.node, p.templateStorage, { reference: p.imageReference, filename: p.templateFile }),
+    expectedSeconds: 20,
+    span: [0, 0.4],
+  };
+  // A pull an earlier attempt started is this operation's even if the image is there by now: recorded, so
+  // a failure later removes it with the rest.
+  const pulledBefore = env.resumed && !op.steps.pull ? await findStartedTask(ctx, client, op, pull) : null;
+  if (pulledBefore) op.steps = await recordStep(ctx.sql, op.id, pull.name, pulledBefore);
+  if (op.steps.pull || !(await hasVolume(client, op.node, p.templateStorage, volid))) await runTaskStep(env, pull);
   const environment = Object.entries(sealed?.env ?? {}).map(([k, v]) => `${k}=${v}`);
   await runGuestTask(env, {
     name: "create",
@@ -93,7 +97,7 @@ export async function cleanUpDeploy(env: StepEnv): Promise<string[]> {
     await runTaskStep(env, {
       name: "cleanup-template",
       node: op.node,
-      vmid: 0,
+      taskId: `@${p.templateStorage}`,
       taskType: VOLUME_DELETE_TASK,
       start: () => client.deleteVolume(op.node, p.templateStorage, volid),
       expectedSeconds: 2,

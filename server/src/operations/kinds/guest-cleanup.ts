@@ -30,7 +30,7 @@ export async function removeCreatedGuest(env: StepEnv, vmid: number): Promise<bo
     await runTaskStep(env, {
       name: "cleanup-stop",
       node: guest.node,
-      vmid,
+      taskId: String(vmid),
       taskType: taskTypeFor(guest.type, "stop"),
       start: () => client.guestPowerAction(guest.node, guest.type, vmid, "stop"),
       expectedSeconds: 2,
@@ -40,7 +40,7 @@ export async function removeCreatedGuest(env: StepEnv, vmid: number): Promise<bo
   await runTaskStep(env, {
     name: "cleanup-destroy",
     node: guest.node,
-    vmid,
+    taskId: String(vmid),
     taskType: taskTypeFor(guest.type, "destroy"),
     start: () => client.deleteGuest(guest.node, guest.type, vmid, { purge: true, "destroy-unreferenced-disks": true }),
     expectedSeconds: 3,

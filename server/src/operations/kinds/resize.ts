@@ -17,7 +17,7 @@ export async function runResize(env: StepEnv): Promise<OperationOutcome> {
     await runTaskStep(env, {
       name: "config",
       node: op.node,
-      vmid: op.vmid,
+      taskId: String(op.vmid),
       taskType: "qmconfig",
       start: () => client.updateGuestConfig(op.node, op.guestType, op.vmid, config),
       expectedSeconds: 2,
