@@ -83,13 +83,20 @@ describe("the data hall in a browser", () => {
     await page.click("[data-testid=confirm-accept]");
 
     await eventually(() => proximity.sim.model.getGuest(target.vmid)?.status === "stopped", `VM ${target.vmid} to stop in the simulator`);
-    for (const hall of [operator, observer]) {
-      await hall.page.waitForFunction((key) => window.__proximity!.ledStateOf(key) === "stopped", { timeout: 60_000 }, target.key);
-    }
     const dim = ledColor("stopped", 0, commandDeck).map((v) => Math.round(v * 1000));
+    // The state word changes with the patch; the instance buffer with the next drawn frame (an amber
+    // breath may still be fading out of it).
     for (const hall of [operator, observer]) {
-      const color = await hall.page.evaluate((key) => window.__proximity!.ledColorOf(key), target.key);
-      expect(color!.slice(0, 3).map((v) => Math.round(v * 1000))).toEqual(dim);
+      await hall.page.waitForFunction(
+        (key, expected) => {
+          const debug = window.__proximity!;
+          const color = debug.ledColorOf(key);
+          return debug.ledStateOf(key) === "stopped" && color !== null && color.slice(0, 3).every((v, i) => Math.round(v * 1000) === expected[i]);
+        },
+        { timeout: 60_000 },
+        target.key,
+        dim,
+      );
     }
     await screenshot(page, "guest-stopped");
     await screenshot(observer.page, "observer-sees-stop");
