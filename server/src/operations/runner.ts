@@ -8,7 +8,7 @@ import { HANDLERS } from "./handlers.ts";
 import type { OperationOutcome } from "./outcome.ts";
 import { OPERATION_QUEUE_OPTIONS, OPERATION_WORKER_OPTIONS, queueFor } from "./queues.ts";
 import type { StepEnv } from "./task-step.ts";
-import { holdOperation, OperationHeldError, type Lease } from "./lease.ts";
+import { holdOperation, LEASE_MS, type Lease } from "./lease.ts";
 
 interface OperationJob {
   operationId: string;
@@ -33,7 +33,13 @@ export async function runOperationJob(ctx: OperationContext, job: Job<OperationJ
   if (!stored || stored.state === "succeeded" || stored.state === "failed") return;
   const lease = await holdOperation(ctx, stored.id, job.signal);
   if (lease === "ended") return;
-  if (lease === "held") throw new OperationHeldError(stored.id);
+  if (lease === "held") {
+    // Another worker holds it, alive or dead less than a lease ago (a crash): look again once the lease
+    // could have lapsed, without spending this job's retries on the wait.
+    await ctx.boss.send(queueFor(stored.kind), { operationId: stored.id }, { startAfter: Math.ceil(LEASE_MS / 1000) + 1 });
+    ctx.log.info({ operationId: stored.id }, "operation held by another worker; looking again after its lease");
+    return;
+  }
   try {
     await runHeld(ctx, job, stored, lease);
   } finally {
