@@ -4,7 +4,7 @@ import { ClusterId, NodeName, Vmid } from "../../../shared/src/commands.ts";
 import type { AuthService } from "../auth/service.ts";
 import { findGuest } from "../db/estate.ts";
 import type { OperationContext } from "../operations/context.ts";
-import { placeGuest } from "../operations/plans/placement.ts";
+import { onlineNodes, placeGuest } from "../operations/plans/placement.ts";
 import type { ProxmoxClient } from "../proxmox/index.ts";
 import { requireRole } from "./require-role.ts";
 import { answerFromProxmox, parseOr400, sendRejection } from "./respond.ts";
@@ -50,7 +50,7 @@ export function registerEstateRoutes(app: Express, ops: OperationContext, auth: 
     await answerFromProxmox(res, async () => {
       const nodes = query.node
         ? [query.node]
-        : (await ops.sql.query<{ node: string }>("SELECT node FROM hosts WHERE cluster_id = $1 AND status = 'online' ORDER BY node", [req.params.cluster])).rows.map((r) => r.node);
+        : await onlineNodes(ops.sql, req.params.cluster);
       const storages = [];
       for (const node of nodes) {
         for (const s of await client.listStorages(node, query.content ? { content: query.content } : {})) {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { planDeployment } from "../../catalog/index.ts";
 import type { DeployParams } from "../kinds/deploy.ts";
-import { hostStatus, placeGuest } from "./placement.ts";
+import { hostStatus, onlineNodes, placeGuest } from "./placement.ts";
 import { diskContent, pickStorage } from "./storage.ts";
 import { refuse, type PlanInput, type PlanResult } from "./types.ts";
 import { allocateVmid } from "./vmid.ts";
@@ -98,11 +98,9 @@ export async function planRestoreAsNew(input: PlanInput): Promise<PlanResult> {
 }
 
 async function nodeHoldingVolume(input: PlanInput, volid: string): Promise<string | null> {
-  const { rows } = await input.ctx.sql.query<{ node: string }>("SELECT node FROM hosts WHERE cluster_id = $1 AND status = 'online' ORDER BY node", [
-    input.cluster.id,
-  ]);
+  const nodes = await onlineNodes(input.ctx.sql, input.cluster.id);
   const storage = volid.slice(0, volid.indexOf(":"));
-  for (const { node } of rows) {
+  for (const node of nodes) {
     const volumes = await input.client.storageContent(node, storage, { content: "backup" }).catch(() => []);
     if (volumes.some((v) => v.volid === volid)) return node;
   }

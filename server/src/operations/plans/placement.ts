@@ -30,3 +30,9 @@ export async function hostStatus(sql: Sql, clusterId: string, node: string): Pro
   const { rows } = await sql.query<{ status: string }>("SELECT status FROM hosts WHERE cluster_id = $1 AND node = $2", [clusterId, node]);
   return rows[0]?.status ?? null;
 }
+
+/** The cluster's online nodes, in name order. */
+export async function onlineNodes(sql: Sql, clusterId: string): Promise<string[]> {
+  const { rows } = await sql.query<{ node: string }>("SELECT node FROM hosts WHERE cluster_id = $1 AND status = 'online' ORDER BY node", [clusterId]);
+  return rows.map((r) => r.node);
+}
