@@ -2,6 +2,7 @@ import type { Browser, Page } from "puppeteer-core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { confirmationFor } from "../../shared/src/commands.ts";
 import { guestKey } from "../../shared/src/protocol.ts";
+import { run } from "../support/commands.ts";
 import { startProximity, TEST_PASSWORD, type TestProximity } from "../support/proximity.ts";
 import { eventually, launchChromium, openHall, screenshot, searchFor, type HallPage } from "./chromium.ts";
 
@@ -134,6 +135,37 @@ describe("guest operations in a browser", () => {
     await succeeded("restor");
     await page.keyboard.press("Escape");
     await page.click("[data-testid=toggle-list]");
+    expect(hall.errors).toEqual([]);
+  }, 240_000);
+
+  it("finds a deleted guest's backup under its storage, restores it as new, and deletes it after confirmation", async () => {
+    const guest = guests().findLast((g) => !g.template && g.status === "stopped" && !g.lock)!;
+    const target = { cluster: proximity.clusterId, vmid: guest.vmid };
+    expect((await run(proximity, "guest.backup", target)).state).toBe("succeeded");
+    expect((await run(proximity, "guest.delete", { ...target, confirmName: guest.name })).state).toBe("succeeded");
+    const backup = proximity.sim.model.listVolumes({ node: guest.node }).find((v) => v.vmid === guest.vmid && v.content === "backup")!;
+
+    await page.click("[data-testid=open-storage-backups]");
+    await openSheet("storage-backups");
+    await page.waitForSelector(`[data-testid=storage-backups-storage] option[value="${guest.node}/${backup.storage}"]`, { timeout: 30_000 });
+    await page.select("[data-testid=storage-backups-storage]", `${guest.node}/${backup.storage}`);
+    const row = `[data-testid=storage-backups-list] tr[data-volid="${backup.volid}"]`;
+    await page.waitForSelector(row, { timeout: 30_000 });
+    expect(await page.$eval(row, (el) => el.textContent ?? "")).toContain(`${guest.vmid} (deleted)`);
+    await screenshot(page, "storage-backups");
+
+    await page.click(`${row} [data-testid=storage-backup-restore-new]`);
+    await succeeded(`Restore ${backup.volid}`);
+    // The list reloads once the restore has ended.
+    await page.waitForFunction(() => document.querySelector("[data-testid=storage-backups-status]")?.textContent === "Done.", { timeout: 30_000 });
+    await page.waitForSelector(row, { timeout: 30_000 });
+    await page.click(`${row} [data-testid=storage-backup-delete]`);
+    await page.waitForSelector("dialog.confirm[open]", { timeout: 30_000 });
+    const question = await page.$eval("#confirm-message", (el) => el.textContent ?? "");
+    expect(question).toBe(confirmationFor("backup.delete", { name: `guest ${guest.vmid}`, vmid: guest.vmid, type: guest.type, node: guest.node }, { ...target, volid: backup.volid }));
+    await page.click("[data-testid=confirm-accept]");
+    await succeeded(`Delete backup ${backup.volid}`);
+    await eventually(() => !proximity.sim.model.listVolumes({ node: guest.node }).some((v) => v.volid === backup.volid), "the backup gone from the simulator");
     expect(hall.errors).toEqual([]);
   }, 240_000);
 

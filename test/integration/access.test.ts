@@ -37,6 +37,7 @@ const ROUTES: { method: string; path: string; role: Role | null; body?: unknown 
   { method: "GET", path: "/api/clusters/lab/storages?content=backup", role: "viewer" },
   { method: "GET", path: "/api/clusters/lab/guests/100/backups", role: "viewer" },
   { method: "GET", path: "/api/clusters/lab/guests/100/snapshots", role: "viewer" },
+  { method: "GET", path: "/api/clusters/lab/nodes/pve1/storages/local/backups", role: "viewer" },
   { method: "GET", path: "/api/backup-schedules", role: "viewer" },
   { method: "POST", path: "/api/backup-schedules", role: "operator", body: {} },
   { method: "DELETE", path: "/api/backup-schedules/00000000-0000-4000-8000-000000000000", role: "operator" },

@@ -74,6 +74,18 @@ describe("CommandRunner", () => {
     expect(sent[1]).toEqual(["guest.delete", { cluster: running.clusterId, vmid: running.vmid, confirmName: running.name }]);
   });
 
+  it("still asks before deleting the backup of a guest that is gone, and refuses it without a description", async () => {
+    const sent: unknown[] = [];
+    const { runner, asked } = setup(async (name, payload) => (sent.push([name, payload]), { operationId: "op-b" }));
+    const volid = "local:backup/vzdump-lxc-999-2026_01_01-00_00_00.tar.zst";
+    expect(await runner.send("backup.delete", { cluster: "c0", vmid: 999, volid }, null)).toBeNull();
+    expect(sent).toEqual([]);
+    const gone = { name: "guest 999", vmid: 999, type: "lxc", node: "pve-1" };
+    expect(await runner.send("backup.delete", { cluster: "c0", vmid: 999, volid }, null, gone)).toBe("op-b");
+    expect(asked).toEqual([`Delete backup ${volid} of guest 999 (999)? It cannot be restored afterwards.`]);
+    expect(sent).toEqual([["backup.delete", { cluster: "c0", vmid: 999, volid }]]);
+  });
+
   it("deploys without a guest and reports the outcome with the operation's summary", async () => {
     const { estate, runner, events } = setup(async () => ({ operationId: "op-d" }));
     expect(await runner.send("app.deploy", { cluster: "c0", app: "gitea" }, null)).toBe("op-d");

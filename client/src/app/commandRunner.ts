@@ -58,23 +58,26 @@ export class CommandRunner {
   }
 
   /**
-   * Sends a command with its full payload. `key` is the guest it acts on (null for deploy). Resolves with the
-   * operation id, or null when the user declined or the server refused (already reported through the deps).
+   * Sends a command with its full payload. `key` is the guest it acts on (null for deploy). A command about a guest
+   * that is gone (a deleted guest's backup) passes `absent`, what is known of it, so that it is still confirmed.
+   * Resolves with the operation id, or null when the user declined or the server refused (already reported through
+   * the deps).
    */
-  async send<N extends CommandName>(name: N, payload: CommandPayload<N>, key: string | null): Promise<string | null> {
+  async send<N extends CommandName>(name: N, payload: CommandPayload<N>, key: string | null, absent?: ConfirmSubject): Promise<string | null> {
     const { estate, sounds } = this.deps;
     const def = commands[name];
     const guest = key ? estate.guests.get(key) : undefined;
-    if (def.targetsGuest && !guest) {
+    const subject = guest ? confirmSubject(guest) : absent;
+    if (def.targetsGuest && !subject) {
       this.deps.onRefused(key, "That guest is no longer in the estate.");
       return null;
     }
     let body = payload;
-    if (guest) {
-      const question = confirmationFor(name, confirmSubject(guest), payload);
+    if (subject) {
+      const question = confirmationFor(name, subject, payload);
       if (question) {
-        const typed = def.typeNameToConfirm ? guest.name : undefined;
-        const ok = await this.deps.confirm(`${def.label} ${guest.name || guest.vmid}?`, question, def.label, typed);
+        const typed = def.typeNameToConfirm ? (guest?.name ?? subject.name) : undefined;
+        const ok = await this.deps.confirm(`${def.label} ${subject.name}?`, question, def.label, typed);
         if (!ok) return null;
         if (typed !== undefined) body = { ...payload, confirmName: typed };
       }

@@ -6,6 +6,7 @@ import { ClustersDialog } from "../gui/dialogs/clustersDialog.ts";
 import { GuestOpsDialog } from "../gui/dialogs/guestOpsDialog.ts";
 import { SchedulesDialog } from "../gui/dialogs/schedulesDialog.ts";
 import { SecretsDialog } from "../gui/dialogs/secretsDialog.ts";
+import { StorageBackupsDialog } from "../gui/dialogs/storageBackupsDialog.ts";
 import { h } from "../gui/dom.ts";
 import type { Estate } from "../model/estate.ts";
 import { roleReason, type GuestOperationId } from "../model/guestOperations.ts";
@@ -26,7 +27,7 @@ export interface OperationsUiDeps {
 
 /**
  * The HUD side of guest management: the guest operations sheet, the app catalog, the secrets shown after a deploy,
- * and the admin sheets for clusters and backup schedules. The hall, the panel and the guest list call into it.
+ * backups by storage, and the admin sheets for clusters and backup schedules. The hall, the panel and the guest list call into it.
  */
 export class OperationsUi {
   private readonly guestOps: GuestOpsDialog;
@@ -35,6 +36,7 @@ export class OperationsUi {
   private readonly clusters: ClustersDialog;
   private readonly schedules: SchedulesDialog;
   private readonly audit: AuditDialog;
+  private readonly storageBackups: StorageBackupsDialog;
   /** Deploys started here, by operation id: their app's name, for the secrets sheet. */
   private readonly deploys = new Map<string, string>();
 
@@ -61,6 +63,7 @@ export class OperationsUi {
     this.clusters = new ClustersDialog(overlay, { api, confirm: deps.confirm });
     this.schedules = new SchedulesDialog(overlay, { api, estate, role, confirm: deps.confirm });
     this.audit = new AuditDialog(overlay, { api });
+    this.storageBackups = new StorageBackupsDialog(overlay, { api, estate, role, send: (name, payload, key, absent) => deps.runner().send(name, payload, key, absent) });
   }
 
   openOperation(key: string, operation: GuestOperationId): void {
@@ -92,14 +95,21 @@ export class OperationsUi {
     void this.secrets.show(op.id, app, guest ? `${guest.name} (${guest.vmid}) on ${guest.node}` : op.summary);
   }
 
-  /** HUD toolbar buttons: the catalog and backup schedules for everyone (changing schedules needs an operator), clusters and the audit log for admins. */
+  /**
+   * HUD toolbar buttons: the catalog, backups by storage and backup schedules for everyone (acting on them needs an
+   * operator or admin), clusters and the audit log for admins.
+   */
   tools(): HTMLButtonElement[] {
     const tool = (label: string, testId: string, open: () => void) => {
       const el = h("button", { class: "tool", type: "button", "data-testid": testId }, label);
       el.addEventListener("click", open);
       return el;
     };
-    const tools = [tool("Catalog", "open-catalog", () => this.openCatalog()), tool("Schedules", "open-schedules", () => void this.schedules.open())];
+    const tools = [
+      tool("Catalog", "open-catalog", () => this.openCatalog()),
+      tool("Backups", "open-storage-backups", () => void this.storageBackups.open()),
+      tool("Schedules", "open-schedules", () => void this.schedules.open()),
+    ];
     if (roleAllows(this.deps.role(), "admin")) {
       tools.push(tool("Clusters", "open-clusters", () => void this.clusters.open()), tool("Audit", "open-audit", () => void this.audit.open()));
     }

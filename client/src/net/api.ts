@@ -41,6 +41,9 @@ export type StorageInfo = Infer<typeof StorageInfo>;
 
 const Backup = shape({ volid: string(), storage: string(), sizeMiB: number(), createdAt: number(), notes: string(), protected: boolean() });
 export type Backup = Infer<typeof Backup>;
+/** A backup in a storage's list: it names its guest, which may no longer exist. */
+const StoredBackup = shape({ volid: string(), vmid: nullable(number()), guestType: nullable(enums(["lxc", "qemu"])), node: string(), storage: string(), sizeMiB: number(), createdAt: number(), notes: string(), protected: boolean() });
+export type StoredBackup = Infer<typeof StoredBackup>;
 
 const Snapshot = shape({ name: string(), description: string(), createdAt: nullable(number()), parent: optional(nullable(string())) });
 export type Snapshot = Infer<typeof Snapshot>;
@@ -105,6 +108,11 @@ export class ApiClient {
 
   async backups(cluster: string, vmid: number): Promise<Backup[]> {
     return (await this.request("GET", `/api/clusters/${enc(cluster)}/guests/${vmid}/backups`, shape({ backups: array(Backup) }))).backups;
+  }
+
+  async storageBackups(cluster: string, node: string, storage: string): Promise<StoredBackup[]> {
+    const path = `/api/clusters/${enc(cluster)}/nodes/${enc(node)}/storages/${enc(storage)}/backups`;
+    return (await this.request("GET", path, shape({ backups: array(StoredBackup) }))).backups;
   }
 
   async snapshots(cluster: string, vmid: number): Promise<Snapshot[]> {

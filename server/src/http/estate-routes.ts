@@ -1,20 +1,21 @@
 import type { Express, Request } from "express";
 import { enums, integer, max, min, object, optional } from "superstruct";
-import { ClusterId, NodeName, Vmid } from "../../../shared/src/commands.ts";
+import { ClusterId, NodeName, StorageId, Vmid } from "../../../shared/src/commands.ts";
 import type { AuthService } from "../auth/service.ts";
 import { findGuest } from "../db/estate.ts";
 import type { OperationContext } from "../operations/context.ts";
 import { onlineNodes, placeGuest } from "../operations/plans/placement.ts";
-import type { ProxmoxClient } from "../proxmox/index.ts";
+import type { ProxmoxClient, StorageVolume } from "../proxmox/index.ts";
 import { requireRole } from "./require-role.ts";
 import { answerFromProxmox, parseOr400, sendRejection } from "./respond.ts";
 
 const MiB = 1024 * 1024;
 const GuestPath = object({ cluster: ClusterId, vmid: Vmid });
 const PlacementQuery = object({ memoryMiB: optional(max(min(integer(), 16), 4_194_304)) });
+const StoragePath = object({ cluster: ClusterId, node: NodeName, storage: StorageId });
 const StorageQuery = object({ content: optional(enums(["backup", "rootdir", "images", "vztmpl", "iso"])), node: optional(NodeName) });
 
-/** Read-only views that the operation dialogs need: placement, storages, backups, snapshots. */
+/** Read-only views that the operation dialogs need: placement, storages, backups (per guest and per storage), snapshots. */
 export function registerEstateRoutes(app: Express, ops: OperationContext, auth: AuthService): void {
   const viewer = requireRole(auth, "viewer");
 
@@ -69,12 +70,21 @@ export function registerEstateRoutes(app: Express, ops: OperationContext, auth: 
       const storages = await client.listStorages(guest.node, { content: "backup" });
       const backups = [];
       for (const s of storages) {
-        for (const v of await client.storageContent(guest.node, s.storage, { content: "backup", vmid: guest.vmid })) {
-          if (v.vmid !== guest.vmid) continue;
-          backups.push({ volid: v.volid, storage: s.storage, sizeMiB: Math.round((v.size ?? 0) / MiB), createdAt: (v.ctime ?? 0) * 1000, notes: v.notes ?? "", protected: Boolean(v.protected) });
-        }
+        const volumes = await client.storageContent(guest.node, s.storage, { content: "backup", vmid: guest.vmid });
+        backups.push(...volumes.filter((v) => v.vmid === guest.vmid).map((v) => backupEntry(guest.node, s.storage, v)));
       }
-      return { backups: backups.sort((a, b) => b.createdAt - a.createdAt) };
+      return { backups: newestFirst(backups) };
+    });
+  });
+
+  // Every backup on one storage, including those of guests that no longer exist: the only way back to a deleted guest.
+  app.get("/api/clusters/:cluster/nodes/:node/storages/:storage/backups", viewer, async (req: Request<{ cluster: string; node: string; storage: string }>, res) => {
+    const path = parseOr400(res, StoragePath, { ...req.params });
+    const client = path && clientFor(res, path.cluster);
+    if (!path || !client) return;
+    await answerFromProxmox(res, async () => {
+      const volumes = await client.storageContent(path.node, path.storage, { content: "backup" });
+      return { backups: newestFirst(volumes.filter((v) => v.content === undefined || v.content === "backup").map((v) => backupEntry(path.node, path.storage, v))) };
     });
   });
 
@@ -90,6 +100,35 @@ export function registerEstateRoutes(app: Express, ops: OperationContext, auth: 
     });
   });
 }
+
+interface BackupEntry {
+  volid: string;
+  vmid: number | null;
+  guestType: "lxc" | "qemu" | null;
+  node: string;
+  storage: string;
+  sizeMiB: number;
+  createdAt: number;
+  notes: string;
+  protected: boolean;
+}
+
+function backupEntry(node: string, storage: string, v: StorageVolume): BackupEntry {
+  const subtype = v.subtype ?? /vzdump-(lxc|qemu)-/.exec(v.volid)?.[1];
+  return {
+    volid: v.volid,
+    vmid: v.vmid ?? null,
+    guestType: subtype === "lxc" || subtype === "qemu" ? subtype : null,
+    node,
+    storage,
+    sizeMiB: Math.round((v.size ?? 0) / MiB),
+    createdAt: (v.ctime ?? 0) * 1000,
+    notes: v.notes ?? "",
+    protected: Boolean(v.protected),
+  };
+}
+
+const newestFirst = (backups: BackupEntry[]) => backups.sort((a, b) => b.createdAt - a.createdAt);
 
 /** Query strings are text; numeric fields are converted only when they look like integers, so the struct still names bad ones. */
 function numeric(query: Request["query"], keys: string[]): Record<string, unknown> {

@@ -2,6 +2,7 @@ import type { CommandName, CommandPayload } from "../../../../shared/src/command
 import type { Role } from "../../../../shared/src/protocol.ts";
 import type { Estate } from "../../model/estate.ts";
 import { guestOperations, operationContext, type GuestOperationId } from "../../model/guestOperations.ts";
+import { OperationEndings } from "../../model/operationEndings.ts";
 import type { ApiClient } from "../../net/api.ts";
 import { h } from "../dom.ts";
 import { adoptSection, backupSection, cloneSection, deleteSection, migrateSection, resizeSection, type OpsSection } from "./guestOpsForms.ts";
@@ -25,23 +26,14 @@ export interface GuestOpsDeps {
 export class GuestOpsDialog {
   private readonly sheet: Sheet;
   private key: string | null = null;
-  private readonly finishers = new Map<string, () => void>();
+  private readonly endings: OperationEndings;
 
   constructor(
     parent: HTMLElement,
     private readonly deps: GuestOpsDeps,
   ) {
     this.sheet = new Sheet(parent, "guest-ops", () => (this.key = null));
-    deps.estate.subscribe((changes) => {
-      for (const id of changes.operations) {
-        const op = deps.estate.operations.get(id);
-        const fn = this.finishers.get(id);
-        if (fn && op && (op.state === "succeeded" || op.state === "failed")) {
-          this.finishers.delete(id);
-          fn();
-        }
-      }
-    });
+    this.endings = new OperationEndings(deps.estate);
   }
 
   get openKey(): string | null {
@@ -81,11 +73,7 @@ export class GuestOpsDialog {
         this.sheet.close();
         this.deps.onAccepted(message);
       },
-      whenFinished: (id, fn) => {
-        const op = this.deps.estate.operations.get(id);
-        if (op && (op.state === "succeeded" || op.state === "failed")) fn();
-        else this.finishers.set(id, fn);
-      },
+      whenFinished: (id, fn) => this.endings.when(id, fn),
     };
     const content = {
       clone: () => cloneSection(s, reason),

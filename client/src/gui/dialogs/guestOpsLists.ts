@@ -4,7 +4,7 @@ import { listActionReason } from "../../model/guestOperations.ts";
 import type { Backup, Snapshot } from "../../net/api.ts";
 import { clear, h } from "../dom.ts";
 import type { OpsSection } from "./guestOpsForms.ts";
-import { button, field, formatDate, input, statusLine } from "./sheet.ts";
+import { button, field, formatDate, input, statusLine, table } from "./sheet.ts";
 
 /** Sends a list action and reloads the list when its operation ends. */
 async function act(s: OpsSection, status: ReturnType<typeof statusLine>, reload: () => void, started: string, send: () => Promise<string | null>): Promise<void> {
@@ -19,11 +19,6 @@ async function act(s: OpsSection, status: ReturnType<typeof statusLine>, reload:
     status.set("Done.", "ok");
     reload();
   });
-}
-
-function table(head: string[], rows: HTMLTableRowElement[], empty: string, testId: string): HTMLElement {
-  if (rows.length === 0) return h("p", { class: "sheet__note", "data-testid": testId }, empty);
-  return h("table", { class: "table", "data-testid": testId }, h("thead", {}, h("tr", {}, ...head.map((t) => h("th", {}, t)))), h("tbody", {}, ...rows));
 }
 
 /** The guest's backups, newest first, with restore over, restore as new and delete. */

@@ -91,6 +91,12 @@ export function button(label: string, kind: "primary" | "danger" | "normal", att
   return el;
 }
 
+/** A table of rows, or the `empty` note when there are none. */
+export function table(head: string[], rows: HTMLTableRowElement[], empty: string, testId: string): HTMLElement {
+  if (rows.length === 0) return h("p", { class: "sheet__note", "data-testid": testId }, empty);
+  return h("table", { class: "table", "data-testid": testId }, h("thead", {}, h("tr", {}, ...head.map((t) => h("th", {}, t)))), h("tbody", {}, ...rows));
+}
+
 /** A status line under a form: progress, the server's refusal, or a result. */
 export function statusLine(testId: string): { root: HTMLParagraphElement; set(text: string, tone?: "error" | "info" | "ok"): void } {
   const root = h("p", { class: "sheet__status", role: "status", "aria-live": "polite", "data-testid": testId });
