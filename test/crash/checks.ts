@@ -117,8 +117,9 @@ function taskProblems(submission: Submission, op: EndedOperation, tasks: TaskInf
     for (const r of rules) if (r.required && !byType.has(r.type)) problems.push(`succeeded without running ${r.type}`);
   } else {
     if (!op.error) problems.push("failed without a reason");
-    if (final && taskSucceeded(final)) problems.push(`failed (${op.error}), but its ${final.type} task ended ${final.exitstatus}`);
     const failedSteps = tasks.filter((t) => !cleanupTypes.has(t.type) && t.status === "stopped" && !taskSucceeded(t));
+    // A final step that also cleans up (a clone's snapshot removal) runs and succeeds after an earlier step failed.
+    if (final && taskSucceeded(final) && failedSteps.length === 0) problems.push(`failed (${op.error}), but its ${final.type} task ended ${final.exitstatus}`);
     if (failedSteps.length > 0 && !failedSteps.some((t) => t.exitstatus === op.error)) {
       problems.push(`failed with "${op.error}" instead of Proxmox's "${failedSteps.map((t) => t.exitstatus).join('" or "')}"`);
     }
