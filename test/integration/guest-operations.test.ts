@@ -175,53 +175,6 @@ describe("migrate, resize, snapshots", () => {
   });
 });
 
-/** Each operation's command for a guest, and the Proxmox task type that carries it out. */
-const PER_OPERATION: { command: string; task: string; payload: (g: ReturnType<typeof freshGuest>) => Record<string, unknown> }[] = [
-  { command: "guest.backup", task: "vzdump", payload: () => ({}) },
-  { command: "guest.snapshot", task: "vzsnapshot", payload: () => ({ snapname: "each-op" }) },
-  { command: "guest.clone", task: "vzclone", payload: (g) => ({ name: `each-${g.vmid}`, full: true }) },
-  { command: "guest.resize", task: "resize", payload: (g) => ({ diskGiB: Math.ceil(g.maxdiskBytes / 1024 ** 3) + 1 }) },
-  {
-    command: "guest.migrate",
-    task: "vzmigrate",
-    payload: (g) => ({ node: app.sim.model.listNodes().find((n) => n.name !== g.node && n.reachable)!.name }),
-  },
-];
-
-describe.each(PER_OPERATION)("$command", ({ command, task, payload }) => {
-  it("on a locked guest: fails with Proxmox's words, and the guest is as it was", async () => {
-    const guest = freshGuest("running");
-    app.sim.model.lockGuest(guest.vmid, "snapshot");
-    try {
-      const op = await run(app, command, { cluster: app.clusterId, vmid: guest.vmid, ...payload(guest) });
-      expect(op.state).toBe("failed");
-      // Proxmox's words: the task's status, or for tasks that end with a generic one, its log's error line.
-      expect(`${op.error} ${op.message}`).toMatch(/locked \(snapshot\)/i);
-      const after = app.sim.model.getGuest(guest.vmid)!;
-      expect({ node: after.node, status: after.status, maxdiskBytes: after.maxdiskBytes }).toEqual({
-        node: guest.node,
-        status: guest.status,
-        maxdiskBytes: guest.maxdiskBytes,
-      });
-    } finally {
-      app.sim.model.unlockGuest(guest.vmid);
-    }
-  });
-
-  it("a job redelivered while its first worker lives stands back: the operation acts once", async () => {
-    const guest = freshGuest("running");
-    app.sim.setFaults({ slowTaskFactor: 6 });
-    const submitted = await submit(app, command, { cluster: app.clusterId, vmid: guest.vmid, ...payload(guest) });
-    const operationId = submitted.operationId!;
-    await until(async () => Object.keys((await getOperation(app.server.db.sql, operationId))?.steps ?? {}).length > 0);
-    await runOperationJob(app.server.operations, redelivered(`operation.${command}`, operationId));
-    const op = await ended(app, operationId, 60_000);
-    expect(op.state, op.error ?? "").toBe("succeeded");
-    const tasks = app.sim.model.listTasks().filter((t) => t.type === task && t.id === String(guest.vmid));
-    expect(tasks).toHaveLength(1);
-  }, 90_000);
-});
-
 describe("delete and adopt", () => {
   it("asks for the guest's typed name, refuses a running guest, and surfaces a protected guest's refusal", async () => {
     const guest = freshGuest("stopped");
