@@ -4,6 +4,7 @@ import { startSimulator, type Simulator } from "../../server/src/simulator/index
 import { applyToKnown, diffEstate } from "../../server/src/sync/diff.ts";
 import type { KnownEstate } from "../../server/src/sync/model.ts";
 import { observeEstate } from "../../server/src/sync/observe.ts";
+import { worldUpdate, type SentEstate } from "../../server/src/sync/world-update.ts";
 import { WorldProjection } from "../../server/src/world/projection.ts";
 import { WorldState } from "../../shared/src/schema/world.ts";
 import { nodesFor } from "./scenario.ts";
@@ -39,17 +40,16 @@ export async function measureEncodeCost(guests: number, seed: number, syncInterv
     const encoder = new Encoder(state);
     sim.model.refreshStatusNow();
     const known: KnownEstate = { racks: [], hosts: new Map(), guests: new Map() };
+    let sent: SentEstate | null = null;
     const cycle = async () => {
       clock += syncIntervalMs;
       const observed = observeEstate(await client.clusterResources(), await client.clusterTasks());
       applyToKnown(known, diffEstate(CLUSTER_ID, known, observed));
       projection.apply({ type: "cluster", clusterId: CLUSTER_ID, name: "Benchmark lab", status: "online", error: "", lastSyncAt: clock });
-      projection.apply({
-        type: "estate",
-        clusterId: CLUSTER_ID,
-        hosts: observed.hosts.map((h) => ({ ...h, rackId: known.hosts.get(h.node)!.rackId, slot: known.hosts.get(h.node)!.slot })),
-        guests: observed.guests,
-      });
+      const hosts = observed.hosts.map((h) => ({ ...h, rackId: known.hosts.get(h.node)!.rackId, slot: known.hosts.get(h.node)!.slot }));
+      const next = worldUpdate(sent, hosts, observed.guests);
+      sent = next.sent;
+      projection.apply({ type: "estate", clusterId: CLUSTER_ID, ...next.update });
       const started = performance.now();
       const bytes = encoder.encode().byteLength;
       const ms = performance.now() - started;

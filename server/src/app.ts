@@ -122,7 +122,10 @@ export async function startServer(config: Config, log: Logger, now: () => Date =
         const rows = await listClusters(db.sql);
         const estates = new Map(await Promise.all(rows.map(async (c) => [c.id, await loadKnownEstate(db.sql, c.id)] as const)));
         projection.load(rows, estates, await listRecentOperations(db.sql, FINISHED_OPERATIONS_KEPT), await listOpenAlerts(db.sql), await listApps(db.sql));
-        return feed.subscribe((event) => projection.apply(event));
+        const unsubscribe = feed.subscribe((event) => projection.apply(event));
+        // Sync loops send only what changed since their previous cycle: this state needs whole estates first.
+        feed.publish({ type: "estate.resend" });
+        return unsubscribe;
       },
     };
     const transport = await createTransport(config.transport);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { findGuest as findGuestRow } from "../../server/src/db/estate.ts";
+import type { FeedEvent } from "../../server/src/feed/feed.ts";
 import { startProximity, type TestProximity } from "../support/proximity.ts";
 import { findGuest, joinWorld, waitFor, type WorldRoomClient } from "../support/world-client.ts";
 
@@ -93,11 +94,56 @@ describe("sync: Proxmox → Postgres → world", () => {
   });
 
   it("polls with two Proxmox calls per cycle, whatever the number of guests", async () => {
+    const sync = app.server.syncs.get(app.clusterId)!;
+    // With the loop running, a cycle already under way makes syncNow wait for it and run one more.
+    await sync.stop();
     const counts = () => app.sim.model.requestCounts();
     const before = counts();
-    await syncNow();
+    try {
+      await syncNow();
+    } finally {
+      sync.start();
+    }
     const after = counts();
     const delta = Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => (v as number) > 0));
     expect(delta).toEqual({ "GET /cluster/resources": 1, "GET /cluster/tasks": 1 });
+  });
+
+  it("sends the world what changed each cycle, and the whole estate after an outage or when a listener asks", async () => {
+    const feed = app.server.operations.feed;
+    const sync = app.server.syncs.get(app.clusterId)!;
+    const updates: Extract<FeedEvent, { type: "estate" }>[] = [];
+    const unsubscribe = feed.subscribe((e) => {
+      if (e.type === "estate" && e.clusterId === app.clusterId) updates.push(e);
+    });
+    try {
+      const stopped = app.sim.model.listGuests().filter((g) => g.status === "stopped" && !g.lock);
+      const renamed = stopped[0]!;
+      await sync.runCycle();
+      updates.length = 0;
+      app.sim.model.renameGuest(renamed.vmid, "renamed-once");
+      await sync.runCycle();
+      expect(updates.filter((u) => u.guests.some((g) => g.vmid === renamed.vmid)).map((u) => u.full)).toEqual([false]);
+      // Running guests' metrics move with every status broadcast; a stopped guest nobody touched is never resent.
+      const untouched = new Set(stopped.slice(1).map((g) => g.vmid));
+      expect(updates.flatMap((u) => u.guests).filter((g) => untouched.has(g.vmid))).toEqual([]);
+      await waitFor(room, (s) => findGuest(s, app.clusterId, renamed.vmid)?.name === "renamed-once");
+
+      updates.length = 0;
+      feed.publish({ type: "estate.resend" });
+      await sync.runCycle();
+      expect(updates[0]!.full).toBe(true);
+      expect(updates[0]!.guests.map((g) => g.vmid).sort()).toEqual(app.sim.model.listGuests().map((g) => g.vmid).sort());
+
+      app.sim.setFaults({ serverErrorRate: 1 });
+      expect((await sync.runCycle()).ok).toBe(false);
+      updates.length = 0;
+      app.sim.setFaults({});
+      await syncNow();
+      expect(updates[0]!.full).toBe(true);
+    } finally {
+      unsubscribe();
+      app.sim.setFaults({});
+    }
   });
 });

@@ -1,14 +1,16 @@
 import type { ClusterStatus } from "../../../shared/src/protocol.ts";
 import type { ManagedApp } from "../db/apps.ts";
 import type { OperationRecord } from "../db/operations.ts";
-import type { HostPlacement, ObservedGuest, ObservedHost } from "../sync/model.ts";
+import type { EstateUpdate } from "../sync/model.ts";
 
 /** Change events from sync and jobs to the world; the only way either reaches the room. */
 export type FeedEvent =
   | { type: "cluster"; clusterId: string; name: string; status: ClusterStatus; error: string; lastSyncAt: number }
   | { type: "cluster.removed"; clusterId: string }
-  /** A whole cycle's observation, metrics included: metrics travel only here, never into Postgres. */
-  | { type: "estate"; clusterId: string; hosts: (ObservedHost & HostPlacement)[]; guests: ObservedGuest[] }
+  /** A cycle's observation, metrics included (metrics travel only here, never into Postgres): whole, or what changed. */
+  | ({ type: "estate"; clusterId: string } & EstateUpdate)
+  /** A listener joined late and needs whole estates: each sync loop makes its next estate event full. */
+  | { type: "estate.resend" }
   | { type: "operation"; operation: OperationRecord }
   /** Proximity started or stopped managing a guest (deploy, clone, restore, adopt; delete): `app` null when it stopped. */
   | { type: "app"; clusterId: string; vmid: number; app: ManagedApp | null }

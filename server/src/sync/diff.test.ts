@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { applyToKnown, diffEstate, HOSTS_PER_RACK } from "./diff.ts";
+import { applyToKnown, diffEstate, HOSTS_PER_RACK, pickGuestFacts } from "./diff.ts";
 import type { KnownEstate, ObservedEstate, ObservedGuest, ObservedHost } from "./model.ts";
-import { observeEstate } from "./observe.ts";
+import { observeEstate, type ResourceEntry } from "./observe.ts";
 
 const host = (node: string, over: Partial<ObservedHost> = {}): ObservedHost => ({
   node,
@@ -58,6 +58,22 @@ describe("diffEstate", () => {
     expect(again).toEqual({ newRacks: [], hostsUpserted: [], hostsRemoved: [], guestsUpserted: [], guestsRemoved: [] });
   });
 
+  it("upserts a guest when any one of its stored facts changes alone", () => {
+    const known = empty();
+    applyToKnown(known, diffEstate("c1", known, { hosts: [host("pve1")], guests: [guest(100, "pve1")] }));
+    const changed: Partial<ObservedGuest>[] = [
+      { node: "pve2" }, { type: "qemu" }, { name: "renamed" }, { status: "stopped" }, { tags: "web" }, { lock: "backup" },
+      { template: true }, { cpus: 4 }, { maxMemMiB: 1024 }, { maxDiskMiB: 1 },
+    ];
+    expect(changed.map((over) => Object.keys(over)[0]).sort()).toEqual(
+      Object.keys(pickGuestFacts(guest(100, "pve1"))).filter((k) => k !== "vmid").sort(),
+    );
+    for (const over of changed) {
+      const changes = diffEstate("c1", known, { hosts: [host("pve1")], guests: [guest(100, "pve1", over)] });
+      expect(changes.guestsUpserted, JSON.stringify(over)).toEqual([pickGuestFacts(guest(100, "pve1", over))]);
+    }
+  });
+
   it("reports changed, new and vanished guests and keeps a host's rack slot across changes", () => {
     const known = empty();
     applyToKnown(known, diffEstate("c1", known, { hosts: [host("pve1"), host("pve2")], guests: [guest(100, "pve1"), guest(101, "pve1")] }));
@@ -106,5 +122,31 @@ describe("observeEstate", () => {
       [102, "db", "stopped", ""],
     ]);
     expect(observed.guests[0]).toMatchObject({ maxMemMiB: 512, netInKiB: 10, tags: "web;prod" });
+  });
+  it("hands back the previous object for a guest that normalises the same, and a new one when any field changed", () => {
+    const MiB = 1024 ** 2;
+    const entry: ResourceEntry = {
+      type: "lxc", node: "pve1", vmid: 100, name: "web", status: "running", template: false, lock: "", tags: ["a"], cpu: 0.1,
+      maxcpu: 2, mem: 100 * MiB, maxmem: 512 * MiB, disk: 10 * MiB, maxdisk: 8192 * MiB, netin: 2048, netout: 4096, uptime: 50,
+    };
+    const first = observeEstate([entry]).guests[0]!;
+    const previous = new Map([[100, first]]);
+    expect(observeEstate([{ ...entry, tags: ["a"] }], [], new Set(), previous).guests[0]).toBe(first);
+    // Keyed by every field but vmid, so a field added to ObservedGuest does not compile here until it is listed.
+    const changes = {
+      node: { node: "pve2" }, type: { type: "qemu" }, name: { name: "db" }, status: { status: "stopped" }, tags: { tags: ["b"] },
+      lock: { lock: "backup" }, template: { template: true }, cpus: { maxcpu: 4 }, maxMemMiB: { maxmem: 1024 * MiB },
+      maxDiskMiB: { maxdisk: 1 * MiB }, externalTask: "a vzdump task", cpu: { cpu: 0.5 }, memMiB: { mem: 200 * MiB },
+      diskMiB: { disk: 20 * MiB }, netInKiB: { netin: 4096 }, netOutKiB: { netout: 8192 }, uptime: { uptime: 52 },
+    } satisfies Record<Exclude<keyof ObservedGuest, "vmid">, Partial<ResourceEntry> | string>;
+    for (const [field, change] of Object.entries(changes)) {
+      const observed =
+        typeof change === "string"
+          ? observeEstate([entry], [{ type: "vzdump", id: "100", upid: "UPID:x" }], new Set(), previous)
+          : observeEstate([{ ...entry, ...change }], [], new Set(), previous);
+      const guest = observed.guests[0]!;
+      expect(guest, field).not.toBe(first);
+      expect(guest[field as keyof ObservedGuest], field).not.toEqual(first[field as keyof ObservedGuest]);
+    }
   });
 });

@@ -11,19 +11,6 @@ import type {
 /** Hosts per rack: a 42U rack with 2U chassis and room left for guest bays and cabling. */
 export const HOSTS_PER_RACK = 4;
 
-const GUEST_FACT_KEYS = [
-  "node",
-  "type",
-  "name",
-  "status",
-  "tags",
-  "lock",
-  "template",
-  "cpus",
-  "maxMemMiB",
-  "maxDiskMiB",
-] as const satisfies readonly (keyof GuestFacts)[];
-
 /**
  * The whole of a sync cycle's decision, as a pure function: what to write so that Postgres
  * matches what Proxmox reported. Level-triggered: a missed cycle is repaired by the next one.
@@ -60,16 +47,38 @@ export function diffEstate(clusterId: string, known: KnownEstate, observed: Obse
     hostsUpserted.push({ ...facts, rackId: placement.rackId, slot: placement.slot });
   }
 
-  const observedVmids = new Set<number>();
   const guestsUpserted: GuestFacts[] = [];
+  let stillThere = 0;
   for (const guest of observed.guests) {
-    observedVmids.add(guest.vmid);
     const previous = known.guests.get(guest.vmid);
-    if (!previous || GUEST_FACT_KEYS.some((k) => previous[k] !== guest[k])) guestsUpserted.push(pickGuestFacts(guest));
+    if (previous) stillThere++;
+    if (!previous || !sameGuestFacts(previous, guest)) guestsUpserted.push(pickGuestFacts(guest));
   }
-  const guestsRemoved = [...known.guests.keys()].filter((vmid) => !observedVmids.has(vmid));
+  // Counting the known guests seen again spares a set of 10,000 vmids on the cycles where none went.
+  let guestsRemoved: number[] = [];
+  if (stillThere < known.guests.size) {
+    const observedVmids = new Set(observed.guests.map((g) => g.vmid));
+    guestsRemoved = [...known.guests.keys()].filter((vmid) => !observedVmids.has(vmid));
+  }
 
   return { newRacks, hostsUpserted, hostsRemoved, guestsUpserted, guestsRemoved };
+}
+
+// Field by field rather than over a list of keys: this runs for every guest of every cycle, where a
+// closure and keyed reads per guest cost about ten times as much. diff.test.ts changes each fact alone.
+function sameGuestFacts(a: GuestFacts, b: GuestFacts): boolean {
+  return (
+    a.node === b.node &&
+    a.type === b.type &&
+    a.name === b.name &&
+    a.status === b.status &&
+    a.tags === b.tags &&
+    a.lock === b.lock &&
+    a.template === b.template &&
+    a.cpus === b.cpus &&
+    a.maxMemMiB === b.maxMemMiB &&
+    a.maxDiskMiB === b.maxDiskMiB
+  );
 }
 
 export function pickGuestFacts(g: GuestFacts): GuestFacts {

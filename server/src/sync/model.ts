@@ -46,6 +46,20 @@ export interface GuestMetrics {
 
 export type ObservedHost = HostFacts & HostMetrics;
 export type ObservedGuest = GuestFacts & GuestMetrics;
+/** A host as the world shows it: observed, in its rack slot. */
+export type PlacedHost = ObservedHost & HostPlacement;
+
+/**
+ * What a cycle sends the world. `full`: every host and guest of the cluster, and whatever is not listed is
+ * gone. Otherwise only the hosts and guests whose observation changed since the cluster's previous update,
+ * and the guests gone since; a partial update never adds or removes a host.
+ */
+export interface EstateUpdate {
+  full: boolean;
+  hosts: PlacedHost[];
+  guests: ObservedGuest[];
+  guestsRemoved: number[];
+}
 
 /** One cycle's view of a cluster, normalised from /cluster/resources. */
 export interface ObservedEstate {

@@ -6,9 +6,10 @@ import type { Feed } from "../feed/feed.ts";
 import type { Logger } from "../log.ts";
 import type { ProxmoxClient } from "../proxmox/index.ts";
 import { applyToKnown, diffEstate } from "./diff.ts";
-import { hasChanges, type EstateChanges, type KnownEstate } from "./model.ts";
+import { hasChanges, type EstateChanges, type KnownEstate, type PlacedHost } from "./model.ts";
 import { observeEstate } from "./observe.ts";
 import { delayToNextStart } from "./schedule.ts";
+import { worldUpdate, type SentEstate } from "./world-update.ts";
 
 export interface SyncContext {
   sql: Sql;
@@ -33,6 +34,8 @@ const MAX_BACKOFF_MS = 30_000;
  */
 export class ClusterSync {
   #known: KnownEstate | null = null;
+  /** What the world was last sent; null makes the next estate event full. */
+  #sent: SentEstate | null = null;
   #status: ClusterStatus = "connecting";
   #failures = 0;
   #timer: NodeJS.Timeout | null = null;
@@ -51,9 +54,12 @@ export class ClusterSync {
   start(): void {
     this.#stopped = false;
     this.#known = null;
-    // Another writer (the reconciler) changed this cluster's rows: diff against Postgres afresh.
+    this.#sent = null;
     this.#unsubscribe = this.ctx.feed.subscribe((event) => {
+      // Another writer (the reconciler) changed this cluster's rows: diff against Postgres afresh.
       if (event.type === "estate.rewritten" && event.clusterId === this.cluster.id) this.#known = null;
+      // A projection that subscribed after earlier updates cannot apply a partial one.
+      if (event.type === "estate.resend") this.#sent = null;
     });
     this.#schedule(0);
   }
@@ -104,7 +110,7 @@ export class ClusterSync {
       const known = (this.#known ??= await loadKnownEstate(sql, clusterId));
       const [resources, tasks] = await Promise.all([this.client.clusterResources(), this.client.clusterTasks()]);
       const ownUpids = await this.#ownRunningUpids();
-      const observed = observeEstate(resources, tasks, ownUpids);
+      const observed = observeEstate(resources, tasks, ownUpids, this.#sent?.guests);
       changes = diffEstate(clusterId, known, observed);
       const diff = changes;
       if (hasChanges(diff)) {
@@ -113,19 +119,20 @@ export class ClusterSync {
       }
       const now = this.ctx.now();
       await this.#setStatus("online", "", now);
-      feed.publish({
-        type: "estate",
-        clusterId,
-        hosts: observed.hosts.flatMap((h) => {
-          const placed = known.hosts.get(h.node);
-          return placed ? [{ ...h, rackId: placed.rackId, slot: placed.slot }] : [];
-        }),
-        guests: observed.guests,
+      const hosts = observed.hosts.flatMap((h): PlacedHost[] => {
+        const placed = known.hosts.get(h.node);
+        return placed ? [{ ...h, rackId: placed.rackId, slot: placed.slot }] : [];
       });
+      // Read here, not before the awaits above: an estate.resend meanwhile must make this update full.
+      const { update, sent } = worldUpdate(this.#sent, hosts, observed.guests);
+      this.#sent = sent;
+      feed.publish({ type: "estate", clusterId, ...update });
       this.#failures = 0;
       return { ok: true, changes };
     } catch (error) {
       this.#failures++;
+      // The world keeps what it was last sent, but the first cycle after an outage sends it all again.
+      this.#sent = null;
       const message = error instanceof Error ? error.message : String(error);
       log.warn({ clusterId, failures: this.#failures, err: message }, "cluster sync failed");
       await this.#setStatus("offline", message, null).catch((e: unknown) =>

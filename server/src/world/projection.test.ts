@@ -1,7 +1,9 @@
+import { Decoder, Encoder, OPERATION } from "@colyseus/schema";
 import { describe, expect, it } from "vitest";
-import { WorldState } from "../../../shared/src/schema/world.ts";
+import { Guest, Host, WorldState } from "../../../shared/src/schema/world.ts";
 import type { OperationRecord } from "../db/operations.ts";
-import type { ObservedGuest, ObservedHost } from "../sync/model.ts";
+import type { FeedEvent } from "../feed/feed.ts";
+import type { EstateUpdate, ObservedGuest, ObservedHost } from "../sync/model.ts";
 import { BOOT_TIME_TOLERANCE_MS, EVENTS_KEPT, FINISHED_OPERATIONS_KEPT, WorldProjection } from "./projection.ts";
 
 const host = (node: string, slot: number): ObservedHost & { rackId: string; slot: number } => ({
@@ -21,7 +23,7 @@ function setup() {
   const state = new WorldState();
   const projection = new WorldProjection(state);
   projection.apply({ type: "cluster", clusterId: "c", name: "C", status: "online", error: "", lastSyncAt: 5 });
-  projection.apply({ type: "estate", clusterId: "c", hosts: [host("a", 0), host("b", 1)], guests: [guest(100, "a"), guest(101, "a")] });
+  projection.apply({ type: "estate", clusterId: "c", full: true, guestsRemoved: [], hosts: [host("a", 0), host("b", 1)], guests: [guest(100, "a"), guest(101, "a")] });
   return { state, projection };
 }
 
@@ -49,7 +51,7 @@ describe("WorldProjection", () => {
 
   it("moves a migrated guest to its new host and drops vanished guests and hosts", () => {
     const { state, projection } = setup();
-    projection.apply({ type: "estate", clusterId: "c", hosts: [host("b", 1)], guests: [guest(100, "b")] });
+    projection.apply({ type: "estate", clusterId: "c", full: true, guestsRemoved: [], hosts: [host("b", 1)], guests: [guest(100, "b")] });
     const hosts = state.clusters.get("c")!.hosts;
     expect([...hosts.keys()]).toEqual(["b"]);
     expect([...hosts.get("b")!.guests.keys()]).toEqual(["100"]);
@@ -68,7 +70,7 @@ describe("WorldProjection", () => {
   it("gives a guest that appears later the operation already in flight on it", () => {
     const { state, projection } = setup();
     projection.apply({ type: "operation", operation: op("o2", "queued", 102) });
-    projection.apply({ type: "estate", clusterId: "c", hosts: [host("a", 0)], guests: [guest(102, "a")] });
+    projection.apply({ type: "estate", clusterId: "c", full: true, guestsRemoved: [], hosts: [host("a", 0)], guests: [guest(102, "a")] });
     expect(state.clusters.get("c")!.hosts.get("a")!.guests.get("102")!.operationId).toBe("o2");
   });
 
@@ -93,7 +95,7 @@ describe("WorldProjection", () => {
     const { state, projection } = setup();
     const g = () => state.clusters.get("c")!.hosts.get("a")!.guests.get("100")!;
     const tick = (over: Partial<ObservedGuest>) =>
-      projection.apply({ type: "estate", clusterId: "c", hosts: [host("a", 0)], guests: [{ ...guest(100, "a"), ...over }] });
+      projection.apply({ type: "estate", clusterId: "c", full: true, guestsRemoved: [], hosts: [host("a", 0)], guests: [{ ...guest(100, "a"), ...over }] });
     tick({ cpu: 0.104, memMiB: 14, netInKiB: 0 });
     expect([g().cpu, g().memMiB]).toEqual([0.1, 10]);
     tick({ cpu: 0.13, memMiB: 16, netInKiB: 1000 });
@@ -111,7 +113,7 @@ describe("WorldProjection", () => {
     const g = () => state.clusters.get("c")!.hosts.get("a")!.guests.get("100")!;
     const cycle = (at: number, uptime: number) => {
       projection.apply({ type: "cluster", clusterId: "c", name: "C", status: "online", error: "", lastSyncAt: at });
-      projection.apply({ type: "estate", clusterId: "c", hosts: [host("a", 0)], guests: [{ ...guest(100, "a"), uptime }] });
+      projection.apply({ type: "estate", clusterId: "c", full: true, guestsRemoved: [], hosts: [host("a", 0)], guests: [{ ...guest(100, "a"), uptime }] });
     };
     cycle(1_000_000, 600);
     expect(g().bootedAt).toBe(400_000);
@@ -121,5 +123,99 @@ describe("WorldProjection", () => {
     expect(g().bootedAt).toBe(400_000);
     cycle(1_000_000 + BOOT_TIME_TOLERANCE_MS + 120_000, 60);
     expect(g().bootedAt).toBe(1_000_000 + BOOT_TIME_TOLERANCE_MS + 60_000);
+  });
+});
+
+/**
+ * What a client receives after each step: the state is encoded and decoded as the room and the SDK do, and
+ * each call lists the patch's changes as "guest 150 name", "host a cpu", "add 5000" or "delete 101" (the
+ * fields of an object added by the same patch are left out).
+ */
+function patchesOf(state: WorldState): () => string[] {
+  const encoder = new Encoder(state);
+  const decoder = new Decoder(new WorldState());
+  let received: string[] = [];
+  decoder.triggerChanges = (changes) => {
+    const added = new Set(changes.filter((c) => c.field === undefined && c.op !== OPERATION.DELETE).map((c) => c.value));
+    received = changes.flatMap((c) => {
+      if (c.field === undefined) return [`${c.op === OPERATION.DELETE ? "delete" : "add"} ${c.dynamicIndex}`];
+      if (added.has(c.ref)) return [];
+      if (c.ref instanceof Guest) return [`guest ${c.ref.vmid} ${c.field}`];
+      if (c.ref instanceof Host) return [`host ${c.ref.node} ${c.field}`];
+      return [`${c.ref.constructor.name} ${c.field}`];
+    });
+  };
+  decoder.decode(encoder.encodeAll());
+  encoder.discardChanges();
+  return () => {
+    received = [];
+    decoder.decode(encoder.encode());
+    encoder.discardChanges();
+    return received.sort();
+  };
+}
+
+describe("WorldProjection, partial estate updates", () => {
+  const guests = Array.from({ length: 200 }, (_, i) => guest(100 + i, i % 2 === 0 ? "a" : "b"));
+  const partial = (update: Partial<EstateUpdate>): FeedEvent => ({
+    type: "estate", clusterId: "c", full: false, hosts: [], guests: [], guestsRemoved: [], ...update,
+  });
+
+  function large() {
+    const state = new WorldState();
+    const projection = new WorldProjection(state);
+    projection.apply({ type: "cluster", clusterId: "c", name: "C", status: "online", error: "", lastSyncAt: 5 });
+    projection.apply({ type: "estate", clusterId: "c", full: true, hosts: [host("a", 0), host("b", 1)], guests, guestsRemoved: [] });
+    const guestAt = (vmid: number) => state.clusters.get("c")!.hosts.get(vmid % 2 === 0 ? "a" : "b")!.guests.get(String(vmid));
+    return { state, projection, patches: patchesOf(state), guestAt };
+  }
+
+  it("changes only the renamed guest's object when one guest of two hundred is renamed", () => {
+    const { projection, patches, guestAt } = large();
+    projection.apply(partial({ guests: [{ ...guest(150, "a"), name: "web-new" }] }));
+    expect(patches()).toEqual(["guest 150 name"]);
+    expect(guestAt(150)!.name).toBe("web-new");
+  });
+
+  it("leaves every guest the update does not list as it is, even where it differs from their last observation", () => {
+    const { state, projection, patches } = large();
+    // A partial update lists what changed; a guest it leaves out is taken as unchanged, so it is not revisited.
+    state.clusters.get("c")!.hosts.get("a")!.guests.get("100")!.name = "set elsewhere";
+    patches();
+    projection.apply(partial({ guests: [{ ...guest(102, "a"), status: "stopped", cpu: 0, memMiB: 0, uptime: 0 }] }));
+    expect(patches()).toEqual(["guest 102 cpu", "guest 102 memMiB", "guest 102 status"]);
+    expect(state.clusters.get("c")!.hosts.get("a")!.guests.get("100")!.name).toBe("set elsewhere");
+  });
+
+  it("removes the guests named gone, and adds a new one on its host", () => {
+    const { projection, patches, guestAt } = large();
+    projection.apply(partial({ guests: [guest(5000, "a")], guestsRemoved: [101, 102] }));
+    expect(patches()).toEqual(["add 5000", "delete 101", "delete 102"]);
+    expect([guestAt(101), guestAt(102), guestAt(5000)?.name]).toEqual([undefined, undefined, "g5000"]);
+    // A later full update that no longer lists it drops it again.
+    projection.apply({ type: "estate", clusterId: "c", full: true, hosts: [host("a", 0), host("b", 1)], guests, guestsRemoved: [] });
+    expect(guestAt(5000)).toBeUndefined();
+    expect(guestAt(101)?.name).toBe("g101");
+  });
+
+  it("moves a guest that migrated, and changes a host without touching its guests", () => {
+    const { state, projection, patches } = large();
+    projection.apply(partial({ hosts: [{ ...host("b", 1), status: "offline", cpu: 0 }], guests: [guest(100, "b")] }));
+    expect(patches()).toEqual(["add 100", "delete 100", "host b cpu", "host b status"]);
+    const hosts = state.clusters.get("c")!.hosts;
+    expect([hosts.get("a")!.guests.has("100"), hosts.get("b")!.guests.has("100"), hosts.get("b")!.status]).toEqual([false, true, "offline"]);
+  });
+
+  it("reprojects everything on a full update: fields the partial ones skipped are set again, unlisted guests go", () => {
+    const { state, projection, patches, guestAt } = large();
+    guestAt(100)!.name = "set elsewhere";
+    patches();
+    projection.apply({ type: "estate", clusterId: "c", full: true, hosts: [host("a", 0), host("b", 1)], guests: guests.slice(1), guestsRemoved: [] });
+    expect(patches()).toEqual(["delete 100"]);
+    guestAt(102)!.name = "set elsewhere";
+    patches();
+    projection.apply({ type: "estate", clusterId: "c", full: true, hosts: [host("a", 0), host("b", 1)], guests, guestsRemoved: [] });
+    expect(patches()).toEqual(["add 100", "guest 102 name"]);
+    expect([guestAt(100)!.name, guestAt(102)!.name, state.clusters.get("c")!.hosts.size]).toEqual(["g100", "g102", 2]);
   });
 });
