@@ -10,7 +10,7 @@
  *   - projection: the feed listeners (the room state's update) within that;
  *   - whole cycle: runCycle, both reads included.
  *
- *   npx tsx bench/sync-cycle.ts --guests 10000 [--repeats 9] [--seed 1]
+ *   npm run bench:sync-cycle -- --guests 10000 [--repeats 9] [--seed 1]
  */
 import { randomBytes } from "node:crypto";
 import os from "node:os";
