@@ -237,6 +237,8 @@ async function boot(): Promise<void> {
     panelOperationPosition: (operation) => app.panel.operationScreenPoint(operation as never),
     terminalScreenPosition: () => app.terminalScreenPosition(),
     hostScreenPosition: (hostKey) => app.hostScreenPosition(hostKey),
+    panelOperationText: () => app.panel.operationText,
+    cameraPose: () => app.controller.current,
     get selectedKey() {
       return app.selectedKey;
     },
@@ -247,6 +249,7 @@ async function boot(): Promise<void> {
       return app.hoveredKey;
     },
     guestKeys: () => [...estate.guests.keys()],
+    lastCelebration: () => celebration.lastPlayed,
   });
 
   const celebration = new DeployCelebration(app.hall.scene, theme, estate, () => app.view.layout, { reducedMotion, now, addGlowing: (meshes) => app.hall.addGlowing(meshes) });
@@ -261,11 +264,13 @@ async function boot(): Promise<void> {
     estate,
     theme,
     now,
+    confirm,
     addControl: (control) => deck.addViewControl(control),
     beforeRender: () => {
       estate.flush();
       celebration.animate();
       beacons.animate();
+      together.frame(now());
     },
     onSelect: () => sounds.hover(),
   });

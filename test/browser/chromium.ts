@@ -61,8 +61,9 @@ export async function openHall(browser: Browser, httpUrl: string, user: { name: 
     if (!url.startsWith(origin) && !url.startsWith("data:") && !url.startsWith("blob:")) foreignRequests.push(url);
   });
   page.on("pageerror", (error) => errors.push(error instanceof Error ? error.message : String(error)));
-  await page.goto(httpUrl);
-  await page.waitForSelector("[data-testid=signin-user]", { timeout: 30_000 });
+  // The client builds the hall before it asks who you are: on a loaded machine that takes a minute.
+  await page.goto(httpUrl, { timeout: 120_000 });
+  await page.waitForSelector("[data-testid=signin-user]", { timeout: 120_000 });
   await page.type("[data-testid=signin-user]", user.name);
   await page.type("[data-testid=signin-password]", user.password);
   await page.keyboard.press("Enter");

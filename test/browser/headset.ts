@@ -5,7 +5,12 @@ import type { Page } from "puppeteer-core";
 import type {} from "../../client/src/xr/debugHook.ts";
 
 type Point = { x: number; y: number; z: number };
-type Controller = { quaternion: { set(...q: number[]): void }; position: { set(x: number, y: number, z: number): void }; updateButtonValue(id: string, value: number): void };
+type Controller = {
+  quaternion: { set(...q: number[]): void };
+  position: { set(x: number, y: number, z: number): void };
+  updateButtonValue(id: string, value: number): void;
+  updateAxes(id: string, x: number, y: number): void;
+};
 type EmulatedWindow = { __iwer: { controllers: Record<string, Controller> } };
 
 /**
@@ -94,3 +99,23 @@ export async function pullTrigger(page: Page, hand: "left" | "right"): Promise<v
   await xrFrames(page, 2);
 }
 
+
+/** Pushes a controller's thumbstick fully forward for a few frames, then lets it spring back (a teleport, on the right). */
+export async function flickThumbstickForward(page: Page, hand: "left" | "right"): Promise<void> {
+  const tilt = (y: number) =>
+    page.evaluate((h, v) => (window as unknown as EmulatedWindow).__iwer.controllers[h]!.updateAxes("thumbstick", 0, v), hand, y);
+  await tilt(-1);
+  await xrFrames(page, 4);
+  await tilt(0);
+  await xrFrames(page, 4);
+}
+
+/** Aims a controller at a world point from 15 cm in front of it (toward the eyes) and pulls the trigger. */
+export async function pressAt(page: Page, hand: "left" | "right", point: Point): Promise<void> {
+  const head = await page.evaluate(() => window.__proximityXr!.headPosition());
+  if (!head) throw new Error("The headset has no pose yet");
+  const toHead = { x: head.x - point.x, y: head.y - point.y, z: head.z - point.z };
+  const reach = 0.15 / Math.hypot(toHead.x, toHead.y, toHead.z);
+  await aim(page, hand, { x: point.x + toHead.x * reach, y: point.y + toHead.y * reach, z: point.z + toHead.z * reach }, point);
+  await pullTrigger(page, hand);
+}

@@ -1,3 +1,5 @@
+import type { CelebrationRecord } from "../scene/motion.ts";
+
 /**
  * window.__proximity: a small read-only view of the running client for browser tests and `npm run bench:client`.
  *
@@ -12,8 +14,12 @@
  * - panelOperationPosition(operation): the same for a management button ("clone", "backups", …, "app").
  * - terminalScreenPosition(): CSS pixel of the catalog terminal's screen, or null when off-screen.
  * - hostScreenPosition(hostKey): CSS pixel of a host chassis front ("cluster/node"), or null when off-screen.
+ * - panelOperationText(): the open panel's operation outcome and notice lines as drawn, or null when it is closed.
+ * - cameraPose(): where you stand and look (x, y, z in metres; yaw, pitch in radians).
  * - selectedKey, openPanelKey, hoveredKey: current selection state (guest keys "cluster/vmid").
  * - guestKeys(): every guest key.
+ * - lastCelebration(): the latest deploy celebration (its motion's length and kind, start and end frame times in ms,
+ *   how far its light travelled), or null before the first.
  * Keys are guestKey(clusterId, vmid) from shared/src/protocol.ts.
  */
 export interface ProximityDebug {
@@ -30,10 +36,13 @@ export interface ProximityDebug {
   panelOperationPosition(operation: string): { x: number; y: number } | null;
   terminalScreenPosition(): { x: number; y: number } | null;
   hostScreenPosition(hostKey: string): { x: number; y: number } | null;
+  panelOperationText(): string | null;
+  cameraPose(): { x: number; y: number; z: number; yaw: number; pitch: number };
   readonly selectedKey: string | null;
   readonly openPanelKey: string | null;
   readonly hoveredKey: string | null;
   guestKeys(): string[];
+  lastCelebration(): CelebrationRecord | null;
 }
 
 declare global {

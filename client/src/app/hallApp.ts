@@ -8,7 +8,7 @@ import "@babylonjs/core/Culling/ray";
 import type { CommandName } from "../../../shared/src/commands.ts";
 import type { Role } from "../../../shared/src/protocol.ts";
 import { FirstPersonController } from "../controls/firstPerson.ts";
-import { EYE_HEIGHT, viewpointFor } from "../controls/glide.ts";
+import { EYE_HEIGHT, viewpointFor, type Pose } from "../controls/glide.ts";
 import { PointerInput } from "../controls/pointerInput.ts";
 import { TouchStick } from "../controls/touchStick.ts";
 import { GuestPanel, type PanelPlacement } from "../gui/guestPanel.ts";
@@ -287,15 +287,10 @@ export class HallApp {
     }
     if (moved) this.labelsDirty = true;
     if (this.labelsDirty && now - this.lastLabels > LABEL_INTERVAL_MS) {
-      this.lastLabels = now;
-      this.labelsDirty = false;
-      this.labelsContentDirty = false;
       // The camera's matrices are normally refreshed by the render below; labels need this frame's view now.
       const frustum = Frustum.GetPlanes(this.camera.getViewMatrix(true).multiply(this.camera.getProjectionMatrix(true)));
       const point = new Vector3();
-      const inView = (p: { x: number; y: number; z: number }) => Frustum.IsPointInFrustum(point.set(p.x, p.y, p.z), frustum);
-      const focus = [this.selected, this.hovered].filter((k): k is string => k !== null);
-      this.labels.update(this.camera.position, this.camera.getDirection(Vector3.Forward()), focus, inView);
+      this.updateLabels(now, this.camera.position, this.camera.getDirection(Vector3.Forward()), (p) => Frustum.IsPointInFrustum(point.set(p.x, p.y, p.z), frustum));
     }
     this.panel.animate();
     const engine = this.hall.scene.getEngine();
@@ -303,6 +298,40 @@ export class HallApp {
     this.hall.scene.render();
     engine.endFrame();
     return true;
+  }
+
+  private updateLabels(now: number, eye: Vector3, forward: Vector3, inView: (p: { x: number; y: number; z: number }) => boolean): void {
+    this.lastLabels = now;
+    this.labelsDirty = false;
+    this.labelsContentDirty = false;
+    const focus = [this.selected, this.hovered].filter((k): k is string => k !== null);
+    this.labels.update(eye, forward, focus, inView);
+  }
+
+  /**
+   * The per-frame work of one headset frame (the XR session draws it): LED rhythms, labels chosen for where the
+   * headset looks, and panel easing. The head moves all the time, so labels are re-chosen at their usual interval.
+   */
+  headsetFrame(now: number): void {
+    this.view.tick(now / 1000);
+    const eye = this.hall.scene.activeCamera;
+    if (eye && (this.labelsDirty || this.labelsContentDirty || now - this.lastLabels > LABEL_INTERVAL_MS)) {
+      // Both eyes together see wider than one eye's frustum: the labels' own cone in front of the head decides.
+      this.updateLabels(now, eye.globalPosition, eye.getDirection(Vector3.Forward()), () => true);
+    }
+    this.panel.animate();
+  }
+
+  /**
+   * Where the user stands and looks: the active camera, which is the headset's while in VR and the walking camera
+   * otherwise. Presence, the audio listener and labels follow it.
+   */
+  viewPose(): Pose {
+    const eye = this.hall.scene.activeCamera;
+    if (!eye || eye === this.camera) return this.controller.current;
+    const forward = eye.getDirection(Vector3.Forward());
+    const position = eye.globalPosition;
+    return { x: position.x, y: position.y, z: position.z, yaw: Math.atan2(forward.x, forward.z), pitch: -Math.asin(Math.max(-1, Math.min(1, forward.y))) };
   }
 
   /** Glides to stand in front of a guest (400 ms; a cut under reduced motion) and selects it on arrival. */

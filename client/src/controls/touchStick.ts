@@ -1,6 +1,7 @@
 /**
- * A virtual thumbstick for phones and tablets, bottom-left: drag inside it to walk (up is forward). Only shown once
- * the device is touched, so desktop users never see it.
+ * A virtual thumbstick for phones and tablets, bottom-right where the keyboard hints were (the operations log keeps
+ * the bottom-left): drag inside it to walk (up is forward). Only shown once the device is touched, so desktop users
+ * never see it.
  */
 export class TouchStick {
   readonly element: HTMLDivElement;
@@ -30,7 +31,11 @@ export class TouchStick {
     this.element.remove();
   }
 
-  private readonly reveal = () => this.element.classList.add("touch-stick--visible");
+  /** Also marks the page as touch-driven, so the HUD can drop its keyboard and mouse hints for the stick. */
+  private readonly reveal = () => {
+    this.element.classList.add("touch-stick--visible");
+    this.element.ownerDocument.body.classList.add("touch-controls");
+  };
 
   private readonly start = (e: PointerEvent) => {
     this.active = e.pointerId;

@@ -1,8 +1,10 @@
+import { confirmCopy, type ConfirmPresenter } from "./confirmRequest.ts";
 import { h } from "./dom.ts";
 
 /**
  * A clear modal confirmation for actions that interrupt service (the text comes from the shared command
- * definition). Escape or Cancel refuses; focus starts on Cancel so a stray Enter does nothing harmful.
+ * definition). Escape or Cancel refuses; focus starts on Cancel so a stray Enter does nothing harmful. While the
+ * hall is seen in a headset, the same request is asked in the world instead (`presentIn`).
  */
 export class ConfirmDialog {
   private readonly dialog: HTMLDialogElement;
@@ -14,6 +16,7 @@ export class ConfirmDialog {
   private readonly typed: HTMLInputElement;
   private expected: string | null = null;
   private resolve: ((ok: boolean) => void) | null = null;
+  private presenter: ConfirmPresenter | null = null;
 
   constructor(parent: HTMLElement) {
     this.title = h("h2", { id: "confirm-title" });
@@ -44,16 +47,29 @@ export class ConfirmDialog {
     return this.dialog.open;
   }
 
+  /**
+   * Asks in the world through `presenter` from now on (null: back to this dialog). A question open on the surface
+   * being left is declined: it was asked where the user no longer looks.
+   */
+  presentIn(presenter: ConfirmPresenter | null): void {
+    this.presenter?.cancel();
+    this.finish(false);
+    this.presenter = presenter;
+  }
+
   /** With `typeToConfirm`, the confirm button stays disabled until exactly that text is typed. */
   ask(title: string, message: string, confirmLabel: string, typeToConfirm?: string): Promise<boolean> {
     this.finish(false);
-    this.title.textContent = title;
-    this.message.textContent = message;
-    this.confirmButton.textContent = confirmLabel;
+    const request = { title, message, confirmLabel, ...(typeToConfirm === undefined ? {} : { typeToConfirm }) };
+    if (this.presenter) return this.presenter.ask(request);
+    const copy = confirmCopy(request, "desktop");
+    this.title.textContent = copy.title;
+    this.message.textContent = copy.message;
+    this.confirmButton.textContent = copy.confirmLabel;
     this.expected = typeToConfirm ?? null;
-    this.typedLabel.hidden = typeToConfirm === undefined;
+    this.typedLabel.hidden = copy.typedPrompt === null;
     this.typed.value = "";
-    this.typedLabel.firstElementChild!.textContent = `Type ${typeToConfirm ?? ""} to confirm`;
+    this.typedLabel.firstElementChild!.textContent = copy.typedPrompt ?? "";
     this.confirmButton.disabled = typeToConfirm !== undefined;
     if (document.pointerLockElement) document.exitPointerLock();
     this.dialog.showModal();

@@ -162,13 +162,15 @@ export class GuestPanel {
     }
     body.addControl(this.divider());
 
-    this.opBox = row(150);
+    this.opBox = row(174);
     const opStack = vstack();
     this.opTitle = text(t, "", { size: 30, weight: "600", height: 48 });
     this.opBar = bar(t, INNER, 14);
     this.opBar.root.horizontalAlignment = Control.HORIZONTAL_ALIGNMENT_LEFT;
-    this.opDetail = text(t, "", { size: 25, mono: true, color: t.colors.textMuted, height: 80 });
+    // Room for three wrapped lines of PVE's error text, filled from the top so a longer one loses its tail, not its start.
+    this.opDetail = text(t, "", { size: 25, mono: true, color: t.colors.textMuted, height: 112 });
     this.opDetail.textWrapping = true;
+    this.opDetail.textVerticalAlignment = Control.VERTICAL_ALIGNMENT_TOP;
     opStack.addControl(this.opTitle);
     opStack.addControl(this.opBar.root);
     opStack.addControl(this.opDetail);
@@ -213,6 +215,12 @@ export class GuestPanel {
 
   get openKey(): string | null {
     return this.key;
+  }
+
+  /** What the operation box and notice line say ("Stop · ✕ failed", then the detail), for tests; null when closed. */
+  get operationText(): string | null {
+    if (!this.key) return null;
+    return [this.opTitle.text, this.opDetail.text, this.noticeText.text].filter((line) => line !== "").join("\n");
   }
 
   open(key: string, placement: PanelPlacement, estate: Estate, role: Role): void {

@@ -26,6 +26,13 @@ export interface WorldConnectionOptions {
   backoffMs?: (attempt: number) => number;
 }
 
+/**
+ * The SDK's reconnection backoff doubles up to 5 s, so after a 7 s outage its next try would come after the server's
+ * 10 s reconnection window (RECONNECT_WINDOW_SECONDS in WorldRoom): the session would be gone and the client would
+ * join again as a new avatar. Trying at least every second, 15 times, keeps trying through the whole window.
+ */
+const RECONNECT_MAX_DELAY_MS = 1000;
+
 const SESSION_ENDED = 4401;
 const CONSENTED = 4000;
 
@@ -101,7 +108,8 @@ export class WorldConnection {
     }
     this.attempt = 0;
     this.current = room;
-    room.onDrop(() => this.options.onState("reconnecting", "Connection lost; reconnecting…"));
+    room.reconnection.maxDelay = RECONNECT_MAX_DELAY_MS;
+    room.onDrop(() => this.options.onState("reconnecting", "The connection was lost."));
     room.onReconnect(() => this.options.onState("online", "Live"));
     room.onLeave((code: number, reason?: string) => {
       if (this.current !== room) return;

@@ -127,12 +127,14 @@ export class Together {
     }
     this.restorePlace();
     this.followStep(dt);
-    const pose = app.controller.current;
+    // Where I am is where I look from: the headset's camera while in VR, the walking camera otherwise.
+    const pose = app.viewPose();
     this.send(pose, nowMs);
     audio.setListener(pose, forwardOf(pose));
     if (nowMs - this.lastSoundscape > SOUNDSCAPE_INTERVAL_MS) {
       this.lastSoundscape = nowMs;
-      if (this.placeRestored) sessionStorage.setItem(PLACE_KEY, JSON.stringify(pose));
+      // The place to come back to after a reload is the desktop walker's: a reload leaves the headset.
+      if (this.placeRestored) sessionStorage.setItem(PLACE_KEY, JSON.stringify(app.controller.current));
       audio.setHums(nearest(rackHums(this.options.estate, this.layout), pose, HUM_VOICES));
       audio.setAlarms(nearest(alarms(this.options.estate, this.layout), pose, ALARM_VOICES));
     }
@@ -247,7 +249,7 @@ export class Together {
     const { app } = this.options;
     const hovered = app.hoveredKey ?? app.selectedKey;
     const guest = hovered ? app.view.layout.guests.get(hovered) : undefined;
-    const pose = app.controller.current;
+    const pose = app.viewPose();
     const forward = forwardOf(pose);
     const at: Vec3 = guest
       ? guest.front
@@ -273,7 +275,7 @@ export class Together {
     const op = this.options.estate.operations.get(operationId);
     if (!op || op.requestedBy === this.options.userName()) return;
     const guest = this.layout.guests.get(guestKey(op.clusterId, op.vmid));
-    if (guest && isNear(guest.front, this.options.app.controller.current)) this.options.audio.cue("chime", guest.front);
+    if (guest && isNear(guest.front, this.options.app.viewPose())) this.options.audio.cue("chime", guest.front);
   }
 
   private propose(key: string, command: CommandName, fields: Record<string, string>): void {

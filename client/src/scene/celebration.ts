@@ -8,18 +8,28 @@ import type { OperationRecord } from "../model/records.ts";
 import type { Theme } from "../theme.ts";
 import { color3 } from "./assets.ts";
 import { CHASSIS, frontToWorldX, type HallLayout } from "./layout.ts";
-import { celebrationSweep, motionFor, motionProgress } from "./motion.ts";
+import { celebrationSweep, motionFor, motionProgress, type CelebrationRecord } from "./motion.ts";
+
+/** How long a finished deploy waits for its new guest to appear in the hall before it goes uncelebrated. */
+const PLACE_WAIT_MS = 15_000;
 
 /**
- * Deploys that finished since the last look: an operation of kind `deploy` seen queued or running that is now
- * succeeded. Deploys that were already done when the client joined are not celebrated. Updates `watching` in place.
+ * Deploys that finished since the last look: an operation of kind `deploy` that is now succeeded and was seen queued
+ * or running, or is met for the first time after joining (a quick deploy's first patch can already say succeeded).
+ * `seen` remembers every deploy met and whether it had ended; it is updated in place. `joining` marks the batch that
+ * brings the room's state on joining: deploys finished in it are history, not news.
  */
-export function finishedDeploys(operations: Iterable<OperationRecord>, watching: Set<string>): OperationRecord[] {
+export function finishedDeploys(operations: Iterable<OperationRecord>, seen: Map<string, "open" | "ended">, joining: boolean): OperationRecord[] {
   const finished: OperationRecord[] = [];
   for (const op of operations) {
     if (op.kind !== "deploy") continue;
-    if (op.state === "queued" || op.state === "running") watching.add(op.id);
-    else if (watching.delete(op.id) && op.state === "succeeded") finished.push(op);
+    const before = seen.get(op.id);
+    if (op.state === "queued" || op.state === "running") {
+      seen.set(op.id, "open");
+      continue;
+    }
+    seen.set(op.id, "ended");
+    if (op.state === "succeeded" && before !== "ended" && (before === "open" || !joining)) finished.push(op);
   }
   return finished;
 }
@@ -30,9 +40,13 @@ export function finishedDeploys(operations: Iterable<OperationRecord>, watching:
  */
 export class DeployCelebration {
   private readonly bar: Mesh;
-  private readonly watching = new Set<string>();
+  private readonly seen = new Map<string, "open" | "ended">();
+  private joined = false;
+  /** Finished deploys whose new guest is not in the hall yet, with when to stop waiting for it. */
+  private readonly awaitingPlace = new Map<string, number>();
   private startedAt = 0;
   private playing: { x0: number; x1: number; facing: 1 | -1 } | null = null;
+  private record: CelebrationRecord | null = null;
   private readonly unsubscribe: () => void;
 
   constructor(
@@ -51,15 +65,39 @@ export class DeployCelebration {
     this.bar.setEnabled(false);
     options.addGlowing([this.bar]);
     this.unsubscribe = estate.subscribe((changes) => {
-      if (changes.operations.size === 0) return;
       const changed = [...changes.operations].map((id) => estate.operations.get(id)).filter((op): op is OperationRecord => op !== undefined);
-      for (const op of finishedDeploys(changed, this.watching)) this.play(guestKey(op.clusterId, op.targetVmid || op.vmid));
+      // The first change that brings the hall's structure is the room's state arriving on joining.
+      const joining = !this.joined && changes.structure;
+      if (joining) this.joined = true;
+      for (const op of finishedDeploys(changed, this.seen, joining)) this.awaitingPlace.set(guestKey(op.clusterId, op.targetVmid || op.vmid), options.now() + PLACE_WAIT_MS);
+      if (this.awaitingPlace.size > 0 && (changes.structure || changes.operations.size > 0)) this.playPlaced();
     });
+  }
+
+  /** The latest celebration, playing or ended; null before the first. */
+  get lastPlayed(): CelebrationRecord | null {
+    return this.record && { ...this.record };
   }
 
   /** Whether a frame is needed for the sweep. */
   get isPlaying(): boolean {
     return this.playing !== null;
+  }
+
+  /**
+   * Celebrates finished deploys whose guest has a place in the hall. The operation can end before the estate has the
+   * new guest (inventory arrives with the next poll), so each waits for it a little.
+   */
+  private playPlaced(): void {
+    const now = this.options.now();
+    for (const [key, until] of this.awaitingPlace) {
+      if (this.layout().guests.has(key)) {
+        this.awaitingPlace.delete(key);
+        this.play(key);
+      } else if (now > until) {
+        this.awaitingPlace.delete(key);
+      }
+    }
   }
 
   play(key: string): void {
@@ -72,6 +110,8 @@ export class DeployCelebration {
     this.bar.position.set(host.front.x, host.front.y, host.front.z + host.facing * 0.02);
     this.bar.setEnabled(true);
     this.startedAt = this.options.now();
+    const motion = motionFor("celebration", this.options.reducedMotion());
+    this.record = { key, durationMs: motion.durationMs, moves: motion.moves, startedAt: this.startedAt, endedAt: null, travelMetres: 0 };
   }
 
   /** Advances the sweep; call every frame before rendering. */
@@ -81,9 +121,13 @@ export class DeployCelebration {
     const t = motionProgress(motion, this.startedAt, this.options.now());
     const sweep = celebrationSweep(t, motion.moves);
     const { x0, x1 } = this.playing;
-    this.bar.position.x = x0 + (x1 - x0) * sweep.position;
+    const x = x0 + (x1 - x0) * sweep.position;
+    // The bar starts where play() put it (the chassis centre): distance covered frame to frame.
+    if (this.record) this.record.travelMetres += Math.abs(x - this.bar.position.x);
+    this.bar.position.x = x;
     this.bar.visibility = sweep.brightness;
     if (t >= 1) {
+      if (this.record) this.record.endedAt = this.options.now();
       this.playing = null;
       this.bar.setEnabled(false);
     }

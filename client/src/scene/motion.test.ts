@@ -50,16 +50,23 @@ describe("finishedDeploys", () => {
   });
 
   it("celebrates a deploy seen in progress once it succeeds, once", () => {
-    const watching = new Set<string>();
-    expect(finishedDeploys([op("d1", "deploy", "queued"), op("s1", "guest.stop", "running")], watching)).toEqual([]);
-    expect(finishedDeploys([op("d1", "deploy", "running")], watching)).toEqual([]);
-    expect(finishedDeploys([op("d1", "deploy", "succeeded")], watching).map((o) => o.id)).toEqual(["d1"]);
-    expect(finishedDeploys([op("d1", "deploy", "succeeded")], watching)).toEqual([]);
+    const seen = new Map<string, "open" | "ended">();
+    expect(finishedDeploys([op("d1", "deploy", "queued"), op("s1", "guest.stop", "running")], seen, true)).toEqual([]);
+    expect(finishedDeploys([op("d1", "deploy", "running")], seen, false)).toEqual([]);
+    expect(finishedDeploys([op("d1", "deploy", "succeeded")], seen, false).map((o) => o.id)).toEqual(["d1"]);
+    expect(finishedDeploys([op("d1", "deploy", "succeeded")], seen, false)).toEqual([]);
+  });
+
+  it("celebrates a deploy first met already succeeded after joining, once", () => {
+    const seen = new Map<string, "open" | "ended">();
+    finishedDeploys([], seen, true);
+    expect(finishedDeploys([op("quick", "deploy", "succeeded")], seen, false).map((o) => o.id)).toEqual(["quick"]);
+    expect(finishedDeploys([op("quick", "deploy", "succeeded")], seen, false)).toEqual([]);
   });
 
   it("does not celebrate a failed deploy, other kinds, or deploys already finished when the client joined", () => {
-    const watching = new Set<string>();
-    finishedDeploys([op("d2", "deploy", "running"), op("s1", "guest.stop", "running")], watching);
-    expect(finishedDeploys([op("d2", "deploy", "failed"), op("s1", "guest.stop", "succeeded"), op("old", "deploy", "succeeded")], watching)).toEqual([]);
+    const seen = new Map<string, "open" | "ended">();
+    expect(finishedDeploys([op("old", "deploy", "succeeded"), op("d2", "deploy", "running"), op("s1", "guest.stop", "running")], seen, true)).toEqual([]);
+    expect(finishedDeploys([op("d2", "deploy", "failed"), op("s1", "guest.stop", "succeeded"), op("old", "deploy", "succeeded")], seen, false)).toEqual([]);
   });
 });

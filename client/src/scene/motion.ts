@@ -53,3 +53,15 @@ export function celebrationSweep(t: number, moves: boolean): { position: number;
   const clamped = Math.min(1, Math.max(0, t));
   return { position: moves ? easeOutCubic(clamped) : 0.5, brightness: Math.sin(Math.PI * clamped) };
 }
+
+/** The latest celebration as it played (for the debug hook): its motion, when it ran, and how far the light moved. */
+export interface CelebrationRecord {
+  key: string;
+  durationMs: number;
+  moves: boolean;
+  startedAt: number;
+  /** The frame time it ended at; null while it plays. */
+  endedAt: number | null;
+  /** How far the light travelled along the chassis, in metres (0 for the reduced-motion fade). */
+  travelMetres: number;
+}

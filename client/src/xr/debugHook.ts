@@ -10,6 +10,10 @@ export type XrModeState = "ready" | "entering" | "in-xr" | "exiting";
  * - pointerRay(hand): a controller's ray in world space, or null before that controller appears.
  * - guestPoint(key), panelActionPoint(command): world points to aim a ray at; guestFacing(key): the caddy faces
  *   +z (1) or -z (-1); headPosition(): where the headset is in the hall.
+ * - confirmShown(): the in-world confirmation's words while one is asked (null otherwise); confirmButtonPoint(which):
+ *   the world point of its Confirm or Cancel button, null when not shown.
+ * - teleportTarget(): where the teleport ray last landed on the floor (its target mark), or null.
+ * - viewerPosition(): where the hall places the user for presence, the audio listener and labels (the active camera).
  */
 export interface ProximityXrDebug {
   readonly state: XrModeState | "unsupported";
@@ -21,6 +25,10 @@ export interface ProximityXrDebug {
   guestFacing(key: string): 1 | -1 | null;
   headPosition(): Point | null;
   panelActionPoint(command: string): Point | null;
+  confirmShown(): { title: string; message: string; elsewhere: string | null; canConfirm: boolean } | null;
+  confirmButtonPoint(which: "confirm" | "cancel"): Point | null;
+  teleportTarget(): Point | null;
+  viewerPosition(): Point;
 }
 
 declare global {

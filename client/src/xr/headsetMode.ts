@@ -1,18 +1,23 @@
 import { Ray } from "@babylonjs/core/Culling/ray";
 import { Vector3 } from "@babylonjs/core/Maths/math.vector";
 import type { HallApp } from "../app/hallApp.ts";
+import type { ConfirmDialog } from "../gui/confirmDialog.ts";
 import { h } from "../gui/dom.ts";
 import type { Estate } from "../model/estate.ts";
 import type { Theme } from "../theme.ts";
 import type { Point, ProximityXrDebug, XrModeState } from "./debugHook.ts";
 import { browserXr, detectImmersiveVr } from "./xrSupport.ts";
+import type { WorldConfirm } from "./worldConfirm.ts";
 import type { XrMode } from "./xrMode.ts";
+import { xrConfirmPlacement } from "./xrPanel.ts";
 
 export interface HeadsetOptions {
   app: HallApp;
   estate: Estate;
   theme: Theme;
   now(): number;
+  /** The desktop confirmation dialog: in the headset, its questions are asked in the world instead. */
+  confirm: ConfirmDialog;
   /** Puts the Enter VR button in the HUD. */
   addControl(control: HTMLElement): void;
   beforeRender(): void;
@@ -27,6 +32,7 @@ const plain = (v: Point): Point => ({ x: v.x, y: v.y, z: v.z });
  */
 export class HeadsetMode {
   private xr: XrMode | null = null;
+  private worldConfirm: WorldConfirm | null = null;
   private reason: string | null = null;
   private readonly button: HTMLButtonElement;
   private readonly note: HTMLSpanElement;
@@ -52,10 +58,12 @@ export class HeadsetMode {
       return;
     }
     let WristMenu: typeof import("./wristMenu.ts").WristMenu;
+    let WorldConfirmPanel: typeof import("./worldConfirm.ts").WorldConfirm;
     try {
       // Loaded only where a headset can be used: WebXR support is a large part of the client otherwise.
-      const [xrModule, menuModule] = await Promise.all([import("./xrMode.ts"), import("./wristMenu.ts")]);
+      const [xrModule, menuModule, confirmModule] = await Promise.all([import("./xrMode.ts"), import("./wristMenu.ts"), import("./worldConfirm.ts")]);
       WristMenu = menuModule.WristMenu;
+      WorldConfirmPanel = confirmModule.WorldConfirm;
       this.xr = await xrModule.XrMode.create({ ...this.options, onStateChange: (state) => this.onStateChange(state) });
     } catch (error) {
       this.unavailable(`VR could not be set up: ${error instanceof Error ? error.message : String(error)}`);
@@ -64,6 +72,10 @@ export class HeadsetMode {
     this.button.disabled = false;
     this.button.title = "View the hall in your VR headset";
     this.note.textContent = "";
+    this.worldConfirm = new WorldConfirmPanel(this.options.app.hall.scene, this.options.theme, {
+      onOpen: (mesh) => this.xr?.setModal(mesh),
+      onClose: () => this.xr?.setModal(null),
+    });
     const menu = new WristMenu(this.options.app.hall.scene, this.options.theme, this.options.estate, {
       onPick: (key) => this.xr?.goTo(key),
       onExit: () => void this.xr?.exit(),
@@ -95,6 +107,13 @@ export class HeadsetMode {
   }
 
   private onStateChange(state: XrModeState): void {
+    const { confirm } = this.options;
+    const worldConfirm = this.worldConfirm;
+    if (state === "in-xr" && worldConfirm) {
+      confirm.presentIn({ ask: (request) => worldConfirm.ask(request, xrConfirmPlacement(this.xr!.headPose())), cancel: () => worldConfirm.cancel() });
+    } else if (state === "ready") {
+      confirm.presentIn(null);
+    }
     this.button.textContent = state === "in-xr" ? "◭ Exit VR" : "◭ Enter VR";
     this.button.setAttribute("aria-pressed", String(state === "in-xr"));
     document.documentElement.dataset.xr = state;
@@ -130,6 +149,19 @@ export class HeadsetMode {
       panelActionPoint: (command) => {
         const point = app.panel.actionWorldPoint(command as never);
         return point ? plain(point) : null;
+      },
+      confirmShown: () => (self.worldConfirm?.shown ? { ...self.worldConfirm.shown } : null),
+      confirmButtonPoint: (which) => {
+        const point = self.worldConfirm?.buttonPoint(which);
+        return point ? plain(point) : null;
+      },
+      teleportTarget: () => {
+        const point = self.xr?.teleportTarget;
+        return point ? plain(point) : null;
+      },
+      viewerPosition: () => {
+        const { x, y, z } = app.viewPose();
+        return { x, y, z };
       },
     };
     Object.defineProperty(window, "__proximityXr", { value: Object.freeze(hook), configurable: true });

@@ -2,6 +2,7 @@ import { PointerEventTypes } from "@babylonjs/core/Events/pointerEvents";
 import { Quaternion, Vector3 } from "@babylonjs/core/Maths/math.vector";
 import type { Observer } from "@babylonjs/core/Misc/observable";
 import type { PointerInfo } from "@babylonjs/core/Events/pointerEvents";
+import type { AbstractMesh } from "@babylonjs/core/Meshes/abstractMesh";
 import { WebXRDefaultExperience } from "@babylonjs/core/XR/webXRDefaultExperience";
 import { WebXRState } from "@babylonjs/core/XR/webXRTypes";
 // Quest controllers by their built-in description (no model download): thumbsticks, trigger and buttons by name.
@@ -32,6 +33,9 @@ const STATE_NAMES: Record<WebXRState, XrModeState> = {
   [WebXRState.NOT_IN_XR]: "ready",
 };
 
+/** The hall floor's mesh name (RoomView): the one surface teleportation lands on. */
+const FLOOR = "floor";
+
 /** The walker's radius: how close you may stand to a rack row or a wall. */
 const BODY_RADIUS = 0.3;
 
@@ -46,6 +50,9 @@ export class XrMode {
   private frames = 0;
   private lastFrameAt = 0;
   private readonly pointerObserver: Observer<PointerInfo>;
+  private modal: AbstractMesh | null = null;
+  private teleportAim: Vector3 | null = null;
+  private readonly floorObservers: [Observer<AbstractMesh>, Observer<AbstractMesh>];
 
   private constructor(
     readonly experience: WebXRDefaultExperience,
@@ -55,9 +62,23 @@ export class XrMode {
     const scene = app.hall.scene;
     const engine = scene.getEngine();
     this.pointerObserver = scene.onPointerObservable.add((info) => this.onPointer(info));
-    // Rays reach what can be used in the headset (guests, their panel, the wrist menu) and pass through the rest.
+    // The hall rebuilds its floor whenever the layout changes (a deploy, a new host): teleport aims at the current one.
+    const teleportation = experience.teleportation;
+    teleportation.onTargetMeshPositionUpdatedObservable.add((pick) => (this.teleportAim = pick.pickedPoint?.clone() ?? null));
+    this.floorObservers = [
+      scene.onNewMeshAddedObservable.add((mesh) => {
+        if (mesh.name === FLOOR) teleportation.addFloorMesh(mesh);
+      }),
+      scene.onMeshRemovedObservable.add((mesh) => {
+        if (mesh.name === FLOOR) teleportation.removeFloorMesh(mesh);
+      }),
+    ];
+    // Rays reach what can be used in the headset (guests, their panel, the wrist menu) and pass through the rest;
+    // while a question is open (a confirmation), they reach only it.
     experience.pointerSelection.raySelectionPredicate = (mesh) =>
-      mesh.isEnabled() && mesh.isVisible && (app.view.isPickable(mesh) || mesh === app.panel.mesh || mesh.name === "wrist-menu");
+      mesh.isEnabled() &&
+      mesh.isVisible &&
+      (this.modal ? mesh === this.modal : app.view.isPickable(mesh) || mesh === app.panel.mesh || mesh.name === "wrist-menu");
     experience.baseExperience.onStateChangedObservable.add((state) => {
       this.stateName = STATE_NAMES[state];
       // Babylon hands the engine's render loop to the XR session as it enters; without a loop, no XR frame comes.
@@ -78,7 +99,7 @@ export class XrMode {
   /** Builds the XR helpers for the hall's scene; call only where immersive-vr is supported. */
   static async create(options: XrModeOptions): Promise<XrMode> {
     const scene = options.app.hall.scene;
-    const floor = scene.getMeshByName("floor");
+    const floor = scene.getMeshByName(FLOOR);
     const experience = await WebXRDefaultExperience.CreateAsync(scene, {
       disableDefaultUI: true,
       disableNearInteraction: true,
@@ -125,6 +146,16 @@ export class XrMode {
     return { position: camera.position.clone(), yaw: Math.atan2(forward.x, forward.z) };
   }
 
+  /** Where the teleport ray last landed on the floor (the target mark), or null before the first aim. */
+  get teleportTarget(): Vector3 | null {
+    return this.teleportAim;
+  }
+
+  /** While `mesh` is set (an open confirmation), controller rays reach only it; null lets them reach the hall again. */
+  setModal(mesh: AbstractMesh | null): void {
+    this.modal = mesh;
+  }
+
   /** Stands the player in front of a guest, facing it, and opens its panel (the wrist menu's search uses this). */
   goTo(key: string): void {
     const guest = this.options.app.view.layout.guests.get(key);
@@ -137,7 +168,10 @@ export class XrMode {
   }
 
   dispose(): void {
-    this.options.app.hall.scene.onPointerObservable.remove(this.pointerObserver);
+    const scene = this.options.app.hall.scene;
+    scene.onPointerObservable.remove(this.pointerObserver);
+    scene.onNewMeshAddedObservable.remove(this.floorObservers[0]);
+    scene.onMeshRemovedObservable.remove(this.floorObservers[1]);
     this.options.app.hall.scene.getEngine().stopRenderLoop(this.renderFrame);
     this.experience.dispose();
   }
@@ -176,8 +210,7 @@ export class XrMode {
     this.walk(this.lastFrameAt ? (now - this.lastFrameAt) / 1000 : 0);
     this.lastFrameAt = now;
     this.options.beforeRender();
-    app.view.tick(now / 1000);
-    app.panel.animate();
+    app.headsetFrame(now);
     app.hall.scene.render();
     this.frames++;
   };

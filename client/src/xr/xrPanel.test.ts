@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PANEL_SIZE } from "../gui/guestPanel.ts";
-import { textAngle, XR_PANEL, xrPanelPlacement } from "./xrPanel.ts";
+import { CONFIRM_PANEL, textAngle, XR_CONFIRM, XR_PANEL, xrConfirmPlacement, xrPanelPlacement } from "./xrPanel.ts";
 
 describe("xrPanelPlacement", () => {
   it("puts the panel at arm's length straight ahead, below the eyes, facing the viewer", () => {
@@ -18,5 +18,26 @@ describe("xrPanelPlacement", () => {
     expect(textAngle(25, 1106, PANEL_SIZE.height, XR_PANEL.scale, distance)).toBeGreaterThanOrEqual(needed);
     // The same text on the desktop panel, seen from the same distance, would be too small: the scale matters.
     expect(textAngle(25, 1106, PANEL_SIZE.height, 1, distance)).toBeLessThan(needed);
+  });
+});
+
+describe("xrConfirmPlacement", () => {
+  const head = { position: { x: 2, y: 1.7, z: -3 }, yaw: Math.PI / 2 };
+
+  it("stands the confirmation nearer than the guest panel, straight ahead and facing the viewer", () => {
+    const confirm = xrConfirmPlacement(head);
+    const panel = xrPanelPlacement(head);
+    expect(confirm.x - head.position.x).toBeLessThan(panel.x - head.position.x);
+    expect(confirm.z).toBeCloseTo(-3);
+    expect(confirm.yaw).toBeCloseTo(Math.PI / 2);
+    expect(confirm.y).toBeGreaterThan(panel.y);
+  });
+
+  it("makes the confirmation's smallest text at least as large to the eye as 1.5 cm at 0.6 m", () => {
+    const needed = 2 * Math.atan(0.015 / 2 / 0.6);
+    const distance = Math.hypot(XR_CONFIRM.distance, XR_CONFIRM.drop);
+    const { px, metres, smallestTextPx } = CONFIRM_PANEL;
+    expect(metres.width / metres.height).toBeCloseTo(px.width / px.height);
+    expect(textAngle(smallestTextPx, px.height, metres.height, XR_CONFIRM.scale, distance)).toBeGreaterThanOrEqual(needed);
   });
 });

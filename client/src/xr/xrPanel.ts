@@ -12,8 +12,26 @@ export interface HeadPose {
   yaw: number;
 }
 
+/**
+ * A confirmation stands between you and the guest panel it belongs to, nearer and at eye height: a question to
+ * answer before anything else. 0.5 m wide at 0.55 m, its smallest text (30 px of 640) is larger to the eye than the
+ * panel's.
+ */
+export const XR_CONFIRM = { distance: 0.55, drop: 0.06, scale: 1 } as const;
+
+/** The confirmation panel's texture (px) and size in the world (m); its smallest text is `smallestTextPx` tall. */
+export const CONFIRM_PANEL = { px: { width: 1000, height: 640 }, metres: { width: 0.5, height: 0.32 }, smallestTextPx: 30 } as const;
+
 export function xrPanelPlacement(head: HeadPose): PanelPlacement {
-  const { distance, drop, scale } = XR_PANEL;
+  return placeAhead(head, XR_PANEL);
+}
+
+export function xrConfirmPlacement(head: HeadPose): PanelPlacement {
+  return placeAhead(head, XR_CONFIRM);
+}
+
+/** `distance` ahead of the eyes, `drop` below them, tilted up to face them. */
+function placeAhead(head: HeadPose, { distance, drop, scale }: { distance: number; drop: number; scale: number }): PanelPlacement {
   return {
     x: head.position.x + Math.sin(head.yaw) * distance,
     y: head.position.y - drop,
