@@ -117,8 +117,8 @@ export async function startServer(config: Config, log: Logger, now: () => Date =
       operations,
       auth,
       allowedOrigins: config.allowedOrigins,
-      projection: async (state) => {
-        const projection = new WorldProjection(state);
+      projection: async (state, sendPatch) => {
+        const projection = new WorldProjection(state, sendPatch);
         const rows = await listClusters(db.sql);
         const estates = new Map(await Promise.all(rows.map(async (c) => [c.id, await loadKnownEstate(db.sql, c.id)] as const)));
         projection.load(rows, estates, await listRecentOperations(db.sql, FINISHED_OPERATIONS_KEPT), await listOpenAlerts(db.sql), await listApps(db.sql));

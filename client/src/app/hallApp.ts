@@ -67,7 +67,9 @@ const LED_ONLY_FPS = 24;
  */
 export function panelPlacement(guest: GuestLayout, view: { x: number; y: number; z: number; yaw: number; pitch: number }): PanelPlacement {
   const depth = Math.abs(view.z - guest.front.z);
-  const towardViewer = Math.min(0.5, Math.max(0.2, depth * 0.4));
+  // Close to the rack rather than to the eyes: from the glide's viewpoint the panel then fills about three
+  // quarters of the view's height, clear of the HUD along the top instead of reaching under it.
+  const towardViewer = Math.min(0.3, Math.max(0.12, depth * 0.2));
   const z = guest.front.z + guest.facing * towardViewer;
   // Vertically centred on the line of sight at the panel's distance, so the whole panel is in view.
   const y = view.y - Math.tan(view.pitch) * Math.abs(view.z - z);

@@ -94,7 +94,7 @@ export abstract class WorldRoom extends Room<{ state: WorldState }> {
         (error: unknown) => this.services.log.error({ err: error }, "proposal expiry failed"),
       );
     }, PROPOSAL_EXPIRY_CHECK_MS);
-    this.services.projection(this.state).then(
+    this.services.projection(this.state, () => this.broadcastPatch()).then(
       (unsubscribe) => this.#unsubscribe.push(unsubscribe),
       (error: unknown) => this.services.log.error({ err: error }, "world projection failed to start"),
     );

@@ -163,12 +163,35 @@ describe("WorldProjection, partial estate updates", () => {
 
   function large() {
     const state = new WorldState();
-    const projection = new WorldProjection(state);
+    const sent: string[][] = [];
+    // The room's broadcastPatch, as a client would decode it: what a cycle's first patch carries.
+    let patches: (() => string[]) | null = null;
+    const projection = new WorldProjection(state, () => patches && sent.push(patches()));
     projection.apply({ type: "cluster", clusterId: "c", name: "C", status: "online", error: "", lastSyncAt: 5 });
     projection.apply({ type: "estate", clusterId: "c", full: true, hosts: [host("a", 0), host("b", 1)], guests, guestsRemoved: [] });
     const guestAt = (vmid: number) => state.clusters.get("c")!.hosts.get(vmid % 2 === 0 ? "a" : "b")!.guests.get(String(vmid));
-    return { state, projection, patches: patchesOf(state), guestAt };
+    const encoded = patchesOf(state);
+    patches = encoded;
+    /** Everything the clients received since the last call: the facts sent ahead, then the rest. */
+    const received = () => {
+      const all = [...sent.flat(), ...encoded()].sort();
+      sent.length = 0;
+      return all;
+    };
+    return { state, projection, patches: received, guestAt, sent };
   }
+
+  it("sends a cycle's facts in a patch of their own, ahead of its metrics", () => {
+    const { projection, patches, sent } = large();
+    const moved = guests.slice(0, 50).map((g) => ({ ...g, cpu: 0.9, memMiB: 400 }));
+    projection.apply(partial({ guests: [...moved, { ...guest(151, "b"), status: "stopped", cpu: 0, memMiB: 0, uptime: 0 }] }));
+    expect(sent).toEqual([["guest 151 status"]]);
+    expect(patches()).toHaveLength(1 + 50 * 2 + 2);
+    // A metrics-only cycle is one patch, sent on the room's own rhythm.
+    projection.apply(partial({ guests: guests.slice(60, 70).map((g) => ({ ...g, cpu: 0.9 })) }));
+    expect(sent).toEqual([]);
+    expect(patches()).toHaveLength(10);
+  });
 
   it("changes only the renamed guest's object when one guest of two hundred is renamed", () => {
     const { projection, patches, guestAt } = large();

@@ -38,7 +38,15 @@ export class WorldProjection {
   /** Guests Proximity manages (cluster/vmid → app), applied to a guest whenever it appears. */
   readonly #apps = new Map<string, ManagedApp>();
 
-  constructor(private readonly state: WorldState) {
+  /**
+   * @param sendPatch sends the changes made so far to the clients at once (the room's broadcastPatch). A
+   * cycle's facts (status, names, placement) then reach every client ahead of its metrics, which can be
+   * thousands of guests on a pvestatd broadcast and take clients far longer to decode.
+   */
+  constructor(
+    private readonly state: WorldState,
+    private readonly sendPatch: () => void = () => undefined,
+  ) {
     state.protocol = PROTOCOL_VERSION;
   }
 
@@ -109,25 +117,46 @@ export class WorldProjection {
     const cluster = this.state.clusters.get(clusterId) ?? this.#cluster(clusterId, clusterId, "online", "", 0);
     // The sync loop publishes a cycle's lastSyncAt just before its estate: the moment these uptimes were read.
     const observedAt = cluster.lastSyncAt;
-    for (const h of update.hosts) this.#host(cluster, h, observedAt);
+    let factsChanged = false;
+    const hosts: [Host, PlacedHost][] = [];
+    for (const h of update.hosts) {
+      const [host, changed, created] = this.#hostFacts(cluster, h);
+      // A new object goes out whole, metrics included, as one addition.
+      if (created) hostMetrics(host, h, observedAt);
+      else hosts.push([host, h]);
+      factsChanged ||= changed;
+    }
     // A full update lists everything: a host it leaves out is gone before its guests are placed.
     if (update.full) {
       const listed = new Set(update.hosts.map((h) => h.node));
-      for (const node of [...cluster.hosts.keys()]) if (!listed.has(node)) cluster.hosts.delete(node);
+      for (const node of [...cluster.hosts.keys()]) if (!listed.has(node)) factsChanged = cluster.hosts.delete(node) || factsChanged;
     }
-    for (const g of update.guests) this.#guest(cluster, clusterId, g, observedAt);
-    if (update.full) {
-      const listed = new Set(update.guests.map((g) => guestKey(clusterId, g.vmid)));
-      for (const key of [...this.#guestNode.keys()]) {
-        if (key.startsWith(`${clusterId}/`) && !listed.has(key)) this.#dropGuest(cluster, clusterId, key);
-      }
-    } else {
-      for (const vmid of update.guestsRemoved) this.#dropGuest(cluster, clusterId, guestKey(clusterId, vmid));
+    const guests: [Guest, ObservedGuest][] = [];
+    for (const g of update.guests) {
+      const placed = this.#guestFacts(cluster, clusterId, g);
+      if (!placed) continue;
+      const [guest, changed, created] = placed;
+      if (created) guestMetrics(guest, g, observedAt);
+      else guests.push([guest, g]);
+      factsChanged ||= changed;
     }
+    const gone = update.full ? this.#unlisted(clusterId, update.guests) : update.guestsRemoved.map((vmid) => guestKey(clusterId, vmid));
+    for (const key of gone) factsChanged = this.#dropGuest(cluster, clusterId, key) || factsChanged;
+
+    if (factsChanged) this.sendPatch();
+    for (const [host, h] of hosts) hostMetrics(host, h, observedAt);
+    for (const [guest, g] of guests) guestMetrics(guest, g, observedAt);
   }
 
-  #host(cluster: Cluster, h: PlacedHost, observedAt: number): void {
+  #unlisted(clusterId: string, guests: readonly ObservedGuest[]): string[] {
+    const listed = new Set(guests.map((g) => guestKey(clusterId, g.vmid)));
+    return [...this.#guestNode.keys()].filter((key) => key.startsWith(`${clusterId}/`) && !listed.has(key));
+  }
+
+  /** The host's identity and placement; whether any of it changed, and whether the host is new. */
+  #hostFacts(cluster: Cluster, h: PlacedHost): [Host, boolean, boolean] {
     let host = cluster.hosts.get(h.node);
+    const added = !host;
     if (!host) {
       host = new Host({ node: h.node });
       cluster.hosts.set(h.node, host);
@@ -135,53 +164,53 @@ export class WorldProjection {
     // Field by field: at 10,000 guests this runs for thousands of objects a cycle, and a generic assign over
     // a list of keys (an object and a key array per call, keyed reads through the schema's accessors) cost
     // several times as much.
-    if (host.status !== h.status) host.status = h.status;
-    if (host.maxCpu !== h.maxCpu) host.maxCpu = h.maxCpu;
-    if (host.maxMemMiB !== h.maxMemMiB) host.maxMemMiB = h.maxMemMiB;
-    if (host.rack !== h.rackId) host.rack = h.rackId;
-    if (host.slot !== h.slot) host.slot = h.slot;
-    settle(host, "cpu", h.cpu, CPU_STEP);
-    settle(host, "memMiB", h.memMiB, h.maxMemMiB * USAGE_STEP);
-    settle(host, "bootedAt", bootTime(h.uptime, observedAt), BOOT_TIME_TOLERANCE_MS);
+    let changed = added;
+    if (host.status !== h.status) (host.status = h.status), (changed = true);
+    if (host.maxCpu !== h.maxCpu) (host.maxCpu = h.maxCpu), (changed = true);
+    if (host.maxMemMiB !== h.maxMemMiB) (host.maxMemMiB = h.maxMemMiB), (changed = true);
+    if (host.rack !== h.rackId) (host.rack = h.rackId), (changed = true);
+    if (host.slot !== h.slot) (host.slot = h.slot), (changed = true);
+    return [host, changed, added];
   }
 
-  #guest(cluster: Cluster, clusterId: string, g: ObservedGuest, observedAt: number): void {
+  /** The guest's identity, state and placement; null when its host is unknown, else whether any of it changed and whether the object is new. */
+  #guestFacts(cluster: Cluster, clusterId: string, g: ObservedGuest): [Guest, boolean, boolean] | null {
     const host = cluster.hosts.get(g.node);
-    if (!host) return;
+    if (!host) return null;
     const key = guestKey(clusterId, g.vmid);
     const id = String(g.vmid);
     const previousNode = this.#guestNode.get(key);
+    let changed = previousNode !== g.node;
     if (previousNode !== undefined && previousNode !== g.node) cluster.hosts.get(previousNode)?.guests.delete(id);
     this.#guestNode.set(key, g.node);
     let guest = host.guests.get(id);
+    const created = !guest;
     if (!guest) {
       guest = new Guest({ vmid: g.vmid, operationId: this.#activeOperation.get(key) ?? "" });
       host.guests.set(id, guest);
+      changed = true;
     }
-    if (guest.name !== g.name) guest.name = g.name;
-    if (guest.type !== g.type) guest.type = g.type;
-    if (guest.status !== g.status) guest.status = g.status;
-    if (guest.cpus !== g.cpus) guest.cpus = g.cpus;
-    if (guest.maxMemMiB !== g.maxMemMiB) guest.maxMemMiB = g.maxMemMiB;
-    if (guest.maxDiskMiB !== g.maxDiskMiB) guest.maxDiskMiB = g.maxDiskMiB;
-    if (guest.tags !== g.tags) guest.tags = g.tags;
-    if (guest.lock !== g.lock) guest.lock = g.lock;
-    if (guest.template !== g.template) guest.template = g.template;
-    if (guest.externalTask !== g.externalTask) guest.externalTask = g.externalTask;
+    if (guest.name !== g.name) (guest.name = g.name), (changed = true);
+    if (guest.type !== g.type) (guest.type = g.type), (changed = true);
+    if (guest.status !== g.status) (guest.status = g.status), (changed = true);
+    if (guest.cpus !== g.cpus) (guest.cpus = g.cpus), (changed = true);
+    if (guest.maxMemMiB !== g.maxMemMiB) (guest.maxMemMiB = g.maxMemMiB), (changed = true);
+    if (guest.maxDiskMiB !== g.maxDiskMiB) (guest.maxDiskMiB = g.maxDiskMiB), (changed = true);
+    if (guest.tags !== g.tags) (guest.tags = g.tags), (changed = true);
+    if (guest.lock !== g.lock) (guest.lock = g.lock), (changed = true);
+    if (guest.template !== g.template) (guest.template = g.template), (changed = true);
+    if (guest.externalTask !== g.externalTask) (guest.externalTask = g.externalTask), (changed = true);
     assignApp(guest, this.#apps.get(key));
-    settle(guest, "cpu", g.cpu, CPU_STEP);
-    settle(guest, "memMiB", g.memMiB, g.maxMemMiB * USAGE_STEP);
-    settle(guest, "diskMiB", g.diskMiB, g.maxDiskMiB * USAGE_STEP);
-    settle(guest, "netInKiB", g.netInKiB, g.netInKiB * COUNTER_STEP);
-    settle(guest, "netOutKiB", g.netOutKiB, g.netOutKiB * COUNTER_STEP);
-    settle(guest, "bootedAt", bootTime(g.uptime, observedAt), BOOT_TIME_TOLERANCE_MS);
+    return [guest, changed, created];
   }
 
-  #dropGuest(cluster: Cluster, clusterId: string, key: string): void {
+  /** Whether there was such a guest to drop. */
+  #dropGuest(cluster: Cluster, clusterId: string, key: string): boolean {
     const node = this.#guestNode.get(key);
-    if (node === undefined) return;
+    if (node === undefined) return false;
     cluster.hosts.get(node)?.guests.delete(key.slice(clusterId.length + 1));
     this.#guestNode.delete(key);
+    return true;
   }
 
   #operation(op: OperationRecord): void {
@@ -271,6 +300,21 @@ function bootTime(uptimeSeconds: number, observedAt: number): number {
 }
 
 /** Sets a metric once it has moved by `step` or more from the value the clients have, or dropped to zero. */
+function hostMetrics(host: Host, h: PlacedHost, observedAt: number): void {
+  settle(host, "cpu", h.cpu, CPU_STEP);
+  settle(host, "memMiB", h.memMiB, h.maxMemMiB * USAGE_STEP);
+  settle(host, "bootedAt", bootTime(h.uptime, observedAt), BOOT_TIME_TOLERANCE_MS);
+}
+
+function guestMetrics(guest: Guest, g: ObservedGuest, observedAt: number): void {
+  settle(guest, "cpu", g.cpu, CPU_STEP);
+  settle(guest, "memMiB", g.memMiB, g.maxMemMiB * USAGE_STEP);
+  settle(guest, "diskMiB", g.diskMiB, g.maxDiskMiB * USAGE_STEP);
+  settle(guest, "netInKiB", g.netInKiB, g.netInKiB * COUNTER_STEP);
+  settle(guest, "netOutKiB", g.netOutKiB, g.netOutKiB * COUNTER_STEP);
+  settle(guest, "bootedAt", bootTime(g.uptime, observedAt), BOOT_TIME_TOLERANCE_MS);
+}
+
 function settle<T extends object, K extends keyof T>(target: T, key: K, value: number & T[K], step: number): void {
   const current = target[key] as number;
   const moved = value === 0 ? current !== 0 : value !== current && Math.abs(value - current) >= step;

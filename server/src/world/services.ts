@@ -9,8 +9,8 @@ export interface WorldServices {
   log: Logger;
   patchStats: PatchStats;
   operations: OperationContext;
-  /** Loads the state and subscribes it to the feed; resolves to the unsubscribe function. */
-  projection(state: WorldState): Promise<() => void>;
+  /** Loads the state and subscribes it to the feed (`sendPatch` sends what changed so far at once); resolves to the unsubscribe function. */
+  projection(state: WorldState, sendPatch: () => void): Promise<() => void>;
   auth: AuthService;
   /** Browser origins allowed to open the WebSocket besides the server's own host. */
   allowedOrigins: readonly string[];
