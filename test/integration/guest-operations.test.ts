@@ -4,6 +4,7 @@ import { getOperation } from "../../server/src/db/operations.ts";
 import { runOperationJob } from "../../server/src/operations/runner.ts";
 import { ended, getJson, redelivered, run, submit } from "../support/commands.ts";
 import { until } from "../support/until.ts";
+import { untouchedGuests } from "../support/guests.ts";
 import { startProximity, type TestProximity } from "../support/proximity.ts";
 import { findGuest, joinWorld, waitFor, type WorldRoomClient } from "../support/world-client.ts";
 
@@ -22,16 +23,8 @@ afterAll(async () => {
 
 beforeEach(() => app.sim.setFaults({}));
 
-const used = new Set<number>();
 /** A guest no other test has touched, in the given state. */
-function freshGuest(status: "running" | "stopped", type: "lxc" | "qemu" = "lxc") {
-  const guest = app.sim.model
-    .listGuests()
-    .find((g) => g.status === status && g.type === type && !g.lock && !g.template && !used.has(g.vmid));
-  if (!guest) throw new Error(`no unused ${status} ${type} guest in the seeded estate`);
-  used.add(guest.vmid);
-  return guest;
-}
+const freshGuest = untouchedGuests(() => app);
 
 async function synced(): Promise<void> {
   await app.server.syncs.get(app.clusterId)!.runCycle();

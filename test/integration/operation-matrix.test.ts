@@ -10,6 +10,7 @@ import { getOperation } from "../../server/src/db/operations.ts";
 import { runOperationJob } from "../../server/src/operations/runner.ts";
 import type { GuestInfo } from "../../server/src/simulator/index.ts";
 import { ended, getJson, redelivered, run, submit, type OperationView } from "../support/commands.ts";
+import { untouchedGuests } from "../support/guests.ts";
 import { startProximity, type TestProximity } from "../support/proximity.ts";
 import { until } from "../support/until.ts";
 
@@ -26,15 +27,8 @@ afterAll(async () => {
 
 beforeEach(() => app.sim.setFaults({}));
 
-const used = new Set<number>();
-function freshGuest(status: "running" | "stopped", type: "lxc" | "qemu"): GuestInfo {
-  const guest = app.sim.model
-    .listGuests()
-    .find((g) => g.status === status && g.type === type && !g.lock && !g.template && !used.has(g.vmid));
-  if (!guest) throw new Error(`no unused ${status} ${type} guest in the seeded estate`);
-  used.add(guest.vmid);
-  return guest;
-}
+/** A guest no other test has touched, in the given state. */
+const freshGuest = untouchedGuests(() => app);
 
 /** A new backup of the guest, made through the API; its volid. */
 async function backUp(guest: GuestInfo): Promise<string> {

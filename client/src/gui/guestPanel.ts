@@ -1,8 +1,7 @@
 import { Matrix, Vector3 } from "@babylonjs/core/Maths/math.vector";
-import { CreatePlane } from "@babylonjs/core/Meshes/Builders/planeBuilder";
 import type { Mesh } from "@babylonjs/core/Meshes/mesh";
 import type { Scene } from "@babylonjs/core/scene";
-import { AdvancedDynamicTexture } from "@babylonjs/gui/2D/advancedDynamicTexture";
+import type { AdvancedDynamicTexture } from "@babylonjs/gui/2D/advancedDynamicTexture";
 import type { Button } from "@babylonjs/gui/2D/controls/button";
 import { Control } from "@babylonjs/gui/2D/controls/control";
 import { Rectangle } from "@babylonjs/gui/2D/controls/rectangle";
@@ -17,7 +16,7 @@ import { guestOperations, operationContext, type GuestOperation, type GuestOpera
 import { guestLedState, type LedState } from "../model/ledState.ts";
 import { withAlpha, type Theme } from "../theme.ts";
 import { motionFor, motionProgress, panelFlipPose } from "../scene/motion.ts";
-import { actionButton, bar, row, text, vstack } from "./panelControls.ts";
+import { actionButton, bar, glassPlane, row, text, vstack } from "./panelControls.ts";
 
 /** 0.42 m wide; the height keeps the texture's aspect (820 × 1290 px). */
 export const PANEL_SIZE = { width: 0.42, height: 0.6607 } as const;
@@ -93,26 +92,20 @@ export class GuestPanel {
     private readonly callbacks: PanelCallbacks,
     private readonly options: { reducedMotion: () => boolean; now: () => number },
   ) {
-    this.mesh = CreatePlane("guest-panel", { width: PANEL_SIZE.width, height: PANEL_SIZE.height }, scene);
-    this.mesh.isPickable = true;
-    this.mesh.setEnabled(false);
-    this.texture = AdvancedDynamicTexture.CreateForMesh(this.mesh, PX.width, PX.height, true);
-    this.texture.premulAlpha = false;
-
     const t = theme;
-    const glass = new Rectangle("glass");
-    glass.background = withAlpha(t.colors.glass, 0.9);
-    glass.color = t.colors.accent;
-    glass.thickness = 3;
-    glass.cornerRadius = 26;
-    this.texture.addControl(glass);
-
-    // Explicit widths: a vertical StackPanel does not shrink percentage-wide children by its own padding.
-    const body = vstack();
-    body.width = `${INNER}px`;
-    body.top = "34px";
-    body.verticalAlignment = Control.VERTICAL_ALIGNMENT_TOP;
-    glass.addControl(body);
+    const { mesh, texture, glass, body } = glassPlane(scene, "guest-panel", t, {
+      size: PANEL_SIZE,
+      px: PX,
+      opacity: 0.9,
+      edgeColor: t.colors.accent,
+      edgeWidth: 3,
+      cornerRadius: 26,
+      bodyWidth: INNER,
+      bodyTop: 34,
+    });
+    this.mesh = mesh;
+    this.mesh.isPickable = true;
+    this.texture = texture;
 
     const header = row(78);
     this.glyph = text(t, "●", { size: 44, color: t.colors.ok, height: 78 });

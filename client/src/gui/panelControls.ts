@@ -1,3 +1,7 @@
+import { CreatePlane } from "@babylonjs/core/Meshes/Builders/planeBuilder";
+import type { Mesh } from "@babylonjs/core/Meshes/mesh";
+import type { Scene } from "@babylonjs/core/scene";
+import { AdvancedDynamicTexture } from "@babylonjs/gui/2D/advancedDynamicTexture";
 import { Button } from "@babylonjs/gui/2D/controls/button";
 import { Control } from "@babylonjs/gui/2D/controls/control";
 import { Rectangle } from "@babylonjs/gui/2D/controls/rectangle";
@@ -6,6 +10,41 @@ import { TextBlock } from "@babylonjs/gui/2D/controls/textBlock";
 import { withAlpha, type Theme } from "../theme.ts";
 
 /** Small builders so the panel reads as a layout, not as property assignments. */
+
+export interface GlassPlaneOptions {
+  /** In metres. */
+  size: { width: number; height: number };
+  /** The GUI texture's pixels; the same aspect as `size`. */
+  px: { width: number; height: number };
+  opacity: number;
+  edgeColor: string;
+  edgeWidth: number;
+  cornerRadius: number;
+  /** The content column's width and its distance from the top, in texture pixels. */
+  bodyWidth: number;
+  bodyTop: number;
+}
+
+/** A panel in the world: a hidden plane carrying dark glass with a coloured edge, and a column for its content from the top. */
+export function glassPlane(scene: Scene, name: string, theme: Theme, o: GlassPlaneOptions): { mesh: Mesh; texture: AdvancedDynamicTexture; glass: Rectangle; body: StackPanel } {
+  const mesh = CreatePlane(name, { width: o.size.width, height: o.size.height }, scene);
+  mesh.setEnabled(false);
+  const texture = AdvancedDynamicTexture.CreateForMesh(mesh, o.px.width, o.px.height, true);
+  texture.premulAlpha = false;
+  const glass = new Rectangle(`${name}-glass`);
+  glass.background = withAlpha(theme.colors.glass, o.opacity);
+  glass.color = o.edgeColor;
+  glass.thickness = o.edgeWidth;
+  glass.cornerRadius = o.cornerRadius;
+  texture.addControl(glass);
+  // Explicit widths: a vertical StackPanel does not shrink percentage-wide children by its own padding.
+  const body = vstack();
+  body.width = `${o.bodyWidth}px`;
+  body.top = `${o.bodyTop}px`;
+  body.verticalAlignment = Control.VERTICAL_ALIGNMENT_TOP;
+  glass.addControl(body);
+  return { mesh, texture, glass, body };
+}
 
 export function text(theme: Theme, value: string, options: { size: number; mono?: boolean; weight?: string; color?: string; align?: number; height?: number }): TextBlock {
   const block = new TextBlock();

@@ -1,16 +1,15 @@
 import { Vector3 } from "@babylonjs/core/Maths/math.vector";
-import { CreatePlane } from "@babylonjs/core/Meshes/Builders/planeBuilder";
 import type { Mesh } from "@babylonjs/core/Meshes/mesh";
 import type { Scene } from "@babylonjs/core/scene";
-import { AdvancedDynamicTexture } from "@babylonjs/gui/2D/advancedDynamicTexture";
+import type { AdvancedDynamicTexture } from "@babylonjs/gui/2D/advancedDynamicTexture";
 import type { Button } from "@babylonjs/gui/2D/controls/button";
 import { Control } from "@babylonjs/gui/2D/controls/control";
 import { Rectangle } from "@babylonjs/gui/2D/controls/rectangle";
 import type { TextBlock } from "@babylonjs/gui/2D/controls/textBlock";
 import { confirmCopy, type ConfirmRequest } from "../gui/confirmRequest.ts";
 import type { PanelPlacement } from "../gui/guestPanel.ts";
-import { actionButton, text, vstack } from "../gui/panelControls.ts";
-import { withAlpha, type Theme } from "../theme.ts";
+import { actionButton, glassPlane, text } from "../gui/panelControls.ts";
+import type { Theme } from "../theme.ts";
 import { CONFIRM_PANEL } from "./xrPanel.ts";
 
 const { px: PX, metres: SIZE } = CONFIRM_PANEL;
@@ -49,25 +48,20 @@ export class WorldConfirm {
     theme: Theme,
     private readonly events: { onOpen(mesh: Mesh): void; onClose(): void },
   ) {
-    this.mesh = CreatePlane("world-confirm", { width: SIZE.width, height: SIZE.height }, scene);
-    this.mesh.renderingGroupId = ON_TOP;
-    this.mesh.setEnabled(false);
-    this.texture = AdvancedDynamicTexture.CreateForMesh(this.mesh, PX.width, PX.height, true);
-    this.texture.premulAlpha = false;
     const t = theme;
-
-    const glass = new Rectangle("confirm-glass");
-    glass.background = withAlpha(t.colors.glass, 0.97);
-    glass.color = t.colors.error;
-    glass.thickness = 4;
-    glass.cornerRadius = 28;
-    this.texture.addControl(glass);
-
-    const body = vstack();
-    body.width = `${INNER}px`;
-    body.top = "32px";
-    body.verticalAlignment = Control.VERTICAL_ALIGNMENT_TOP;
-    glass.addControl(body);
+    const { mesh, texture, glass, body } = glassPlane(scene, "world-confirm", t, {
+      size: SIZE,
+      px: PX,
+      opacity: 0.97,
+      edgeColor: t.colors.error,
+      edgeWidth: 4,
+      cornerRadius: 28,
+      bodyWidth: INNER,
+      bodyTop: 32,
+    });
+    this.mesh = mesh;
+    this.mesh.renderingGroupId = ON_TOP;
+    this.texture = texture;
     this.title = text(t, "", { size: 46, weight: "700", height: 72 });
     this.message = text(t, "", { size: 34, height: 200 });
     this.message.textWrapping = true;

@@ -1,12 +1,10 @@
-import { CreatePlane } from "@babylonjs/core/Meshes/Builders/planeBuilder";
 import type { AbstractMesh } from "@babylonjs/core/Meshes/abstractMesh";
 import type { Mesh } from "@babylonjs/core/Meshes/mesh";
 import type { Scene } from "@babylonjs/core/scene";
-import { AdvancedDynamicTexture } from "@babylonjs/gui/2D/advancedDynamicTexture";
+import type { AdvancedDynamicTexture } from "@babylonjs/gui/2D/advancedDynamicTexture";
 import { Button } from "@babylonjs/gui/2D/controls/button";
 import { Control } from "@babylonjs/gui/2D/controls/control";
 import { InputText } from "@babylonjs/gui/2D/controls/inputText";
-import { Rectangle } from "@babylonjs/gui/2D/controls/rectangle";
 import type { StackPanel } from "@babylonjs/gui/2D/controls/stackPanel";
 import type { TextBlock } from "@babylonjs/gui/2D/controls/textBlock";
 import { VirtualKeyboard } from "@babylonjs/gui/2D/controls/virtualKeyboard";
@@ -14,7 +12,7 @@ import { guestKey } from "../../../shared/src/protocol.ts";
 import type { Estate } from "../model/estate.ts";
 import { labelForOperation } from "../model/guestActions.ts";
 import { searchGuests } from "../model/search.ts";
-import { actionButton, text, vstack } from "../gui/panelControls.ts";
+import { actionButton, glassPlane, text, vstack } from "../gui/panelControls.ts";
 import { withAlpha, type Theme } from "../theme.ts";
 
 const PX = { width: 720, height: 1180 } as const;
@@ -46,24 +44,19 @@ export class WristMenu {
     private readonly estate: Estate,
     private readonly callbacks: WristMenuCallbacks,
   ) {
-    this.mesh = CreatePlane("wrist-menu", { width: SIZE.width, height: SIZE.height }, scene);
-    this.mesh.setEnabled(false);
-    this.texture = AdvancedDynamicTexture.CreateForMesh(this.mesh, PX.width, PX.height, true);
-    this.texture.premulAlpha = false;
     const t = theme;
-
-    const glass = new Rectangle("wrist-glass");
-    glass.background = withAlpha(t.colors.glass, 0.94);
-    glass.color = t.colors.accent;
-    glass.thickness = 3;
-    glass.cornerRadius = 24;
-    this.texture.addControl(glass);
-
-    const body = vstack();
-    body.width = `${PX.width - 60}px`;
-    body.top = "24px";
-    body.verticalAlignment = Control.VERTICAL_ALIGNMENT_TOP;
-    glass.addControl(body);
+    const { mesh, texture, body } = glassPlane(scene, "wrist-menu", t, {
+      size: SIZE,
+      px: PX,
+      opacity: 0.94,
+      edgeColor: t.colors.accent,
+      edgeWidth: 3,
+      cornerRadius: 24,
+      bodyWidth: PX.width - 60,
+      bodyTop: 24,
+    });
+    this.mesh = mesh;
+    this.texture = texture;
 
     body.addControl(text(t, "Proximity", { size: 40, weight: "700", height: 64 }));
     this.input = new InputText("wrist-search", "");

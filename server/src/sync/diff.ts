@@ -66,7 +66,7 @@ export function diffEstate(clusterId: string, known: KnownEstate, observed: Obse
 
 // Field by field rather than over a list of keys: this runs for every guest of every cycle, where a
 // closure and keyed reads per guest cost about ten times as much. diff.test.ts changes each fact alone.
-function sameGuestFacts(a: GuestFacts, b: GuestFacts): boolean {
+export function sameGuestFacts(a: GuestFacts, b: GuestFacts): boolean {
   return (
     a.node === b.node &&
     a.type === b.type &&

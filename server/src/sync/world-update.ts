@@ -1,3 +1,4 @@
+import { sameGuestFacts } from "./diff.ts";
 import type { EstateUpdate, ObservedGuest, PlacedHost } from "./model.ts";
 
 /** The observation last sent to the world, by key: the base the next cycle's update is taken against. */
@@ -84,16 +85,7 @@ function sameGuest(a: ObservedGuest, b: ObservedGuest): boolean {
   if (a === b) return true;
   return (
     a.vmid === b.vmid &&
-    a.node === b.node &&
-    a.type === b.type &&
-    a.name === b.name &&
-    a.status === b.status &&
-    a.tags === b.tags &&
-    a.lock === b.lock &&
-    a.template === b.template &&
-    a.cpus === b.cpus &&
-    a.maxMemMiB === b.maxMemMiB &&
-    a.maxDiskMiB === b.maxDiskMiB &&
+    sameGuestFacts(a, b) &&
     a.externalTask === b.externalTask &&
     a.cpu === b.cpu &&
     a.memMiB === b.memMiB &&
