@@ -113,12 +113,12 @@ export class ClusterSync {
       const observed = observeEstate(resources, tasks, ownUpids, this.#sent?.guests);
       changes = diffEstate(clusterId, known, observed);
       const diff = changes;
-      if (hasChanges(diff)) {
-        await sql.transaction((tx) => writeEstateChanges(tx, clusterId, diff));
-        applyToKnown(known, diff);
-      }
+      const changed = hasChanges(diff);
+      // The world shows what Proxmox just said before Postgres records it: clients should not wait for the
+      // writes. Should they fail, the cycle fails, and the next one diffs against Postgres and sends it all again.
+      if (changed) applyToKnown(known, diff);
       const now = this.ctx.now();
-      await this.#setStatus("online", "", now);
+      this.#publishStatus("online", "", now);
       const hosts = observed.hosts.flatMap((h): PlacedHost[] => {
         const placed = known.hosts.get(h.node);
         return placed ? [{ ...h, rackId: placed.rackId, slot: placed.slot }] : [];
@@ -127,6 +127,13 @@ export class ClusterSync {
       const { update, sent } = worldUpdate(this.#sent, hosts, observed.guests);
       this.#sent = sent;
       feed.publish({ type: "estate", clusterId, ...update });
+      try {
+        if (changed) await sql.transaction((tx) => writeEstateChanges(tx, clusterId, diff));
+        await recordClusterSync(sql, clusterId, { status: "online", error: "", at: now });
+      } catch (error) {
+        this.#known = null;
+        throw error;
+      }
       this.#failures = 0;
       return { ok: true, changes };
     } catch (error) {
@@ -152,6 +159,10 @@ export class ClusterSync {
 
   async #setStatus(status: ClusterStatus, error: string, at: Date | null): Promise<void> {
     await recordClusterSync(this.ctx.sql, this.cluster.id, { status, error, at });
+    this.#publishStatus(status, error, at);
+  }
+
+  #publishStatus(status: ClusterStatus, error: string, at: Date | null): void {
     this.#status = status;
     this.ctx.feed.publish({
       type: "cluster",
