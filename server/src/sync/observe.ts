@@ -1,5 +1,6 @@
 import type { GuestStatus, HostStatus } from "../../../shared/src/protocol.ts";
 import type { ObservedEstate, ObservedGuest, ObservedHost } from "./model.ts";
+import { sameObservedGuest } from "./same-guest.ts";
 
 /** The fields of a /cluster/resources entry this projection reads (already coerced by the client). */
 export interface ResourceEntry {
@@ -84,46 +85,29 @@ function observeGuest(
 ): ObservedGuest {
   const status: GuestStatus = r.status === "running" || r.status === "stopped" ? r.status : "unknown";
   // PVE shows guests without a name (and fresh ones before the next status broadcast) nameless.
-  const name = r.name?.trim() || `${type === "lxc" ? "CT" : "VM"}${vmid}`;
-  const tags = Array.isArray(r.tags) ? r.tags.join(";") : typeof r.tags === "string" ? r.tags : "";
-  const lock = r.lock ?? "";
-  const template = r.template ?? false;
-  const cpus = whole(r.maxcpu);
-  const maxMemMiB = scaled(r.maxmem, MiB);
-  const maxDiskMiB = scaled(r.maxdisk, MiB);
-  const cpu = fraction(r.cpu);
-  const memMiB = scaled(r.mem, MiB);
-  const diskMiB = scaled(r.disk, MiB);
-  const netInKiB = scaled(r.netin, KiB);
-  const netOutKiB = scaled(r.netout, KiB);
-  const uptime = whole(r.uptime);
-  // Every field of ObservedGuest: observe.test.ts changes each alone and requires a new object.
-  if (
-    previous !== undefined &&
-    previous.node === node &&
-    previous.type === type &&
-    previous.name === name &&
-    previous.status === status &&
-    previous.tags === tags &&
-    previous.lock === lock &&
-    previous.template === template &&
-    previous.cpus === cpus &&
-    previous.maxMemMiB === maxMemMiB &&
-    previous.maxDiskMiB === maxDiskMiB &&
-    previous.externalTask === externalTask &&
-    previous.cpu === cpu &&
-    previous.memMiB === memMiB &&
-    previous.diskMiB === diskMiB &&
-    previous.netInKiB === netInKiB &&
-    previous.netOutKiB === netOutKiB &&
-    previous.uptime === uptime
-  ) {
-    return previous;
-  }
-  return {
-    vmid, node, type, name, status, tags, lock, template, cpus, maxMemMiB, maxDiskMiB,
-    externalTask, cpu, memMiB, diskMiB, netInKiB, netOutKiB, uptime,
+  const observed: ObservedGuest = {
+    vmid,
+    node,
+    type,
+    // PVE shows guests without a name (and fresh ones before the next status broadcast) nameless.
+    name: r.name?.trim() || `${type === "lxc" ? "CT" : "VM"}${vmid}`,
+    status,
+    tags: Array.isArray(r.tags) ? r.tags.join(";") : typeof r.tags === "string" ? r.tags : "",
+    lock: r.lock ?? "",
+    template: r.template ?? false,
+    cpus: whole(r.maxcpu),
+    maxMemMiB: scaled(r.maxmem, MiB),
+    maxDiskMiB: scaled(r.maxdisk, MiB),
+    externalTask,
+    cpu: fraction(r.cpu),
+    memMiB: scaled(r.mem, MiB),
+    diskMiB: scaled(r.disk, MiB),
+    netInKiB: scaled(r.netin, KiB),
+    netOutKiB: scaled(r.netout, KiB),
+    uptime: whole(r.uptime),
   };
+  // The fresh copy dies young (cheap); keeping the previous one spares the old generation a new object a cycle.
+  return previous !== undefined && sameObservedGuest(previous, observed) ? previous : observed;
 }
 
 function whole(value: number | undefined): number {

@@ -1,4 +1,4 @@
-import { sameGuestFacts } from "./diff.ts";
+import { sameObservedGuest } from "./same-guest.ts";
 import type { EstateUpdate, ObservedGuest, PlacedHost } from "./model.ts";
 
 /** The observation last sent to the world, by key: the base the next cycle's update is taken against. */
@@ -33,7 +33,7 @@ export function worldUpdate(
   for (const guest of guests) {
     const previous = sent.guests.get(guest.vmid);
     if (previous !== undefined) stillThere++;
-    if (previous === undefined || !sameGuest(previous, guest)) {
+    if (previous === undefined || !sameObservedGuest(previous, guest)) {
       changedGuests.push(guest);
       sent.guests.set(guest.vmid, guest);
     }
@@ -77,21 +77,5 @@ function sameHost(a: PlacedHost, b: PlacedHost): boolean {
     a.uptime === b.uptime &&
     a.rackId === b.rackId &&
     a.slot === b.slot
-  );
-}
-
-function sameGuest(a: ObservedGuest, b: ObservedGuest): boolean {
-  // observeEstate hands back the previous object for a guest that did not change.
-  if (a === b) return true;
-  return (
-    a.vmid === b.vmid &&
-    sameGuestFacts(a, b) &&
-    a.externalTask === b.externalTask &&
-    a.cpu === b.cpu &&
-    a.memMiB === b.memMiB &&
-    a.diskMiB === b.diskMiB &&
-    a.netInKiB === b.netInKiB &&
-    a.netOutKiB === b.netOutKiB &&
-    a.uptime === b.uptime
   );
 }
