@@ -34,6 +34,7 @@ import { DeployCelebration } from "./scene/celebration.ts";
 import type { Theme } from "./theme.ts";
 import { ThemeSession } from "./theme/themeSession.ts";
 import { HeadsetMode } from "./xr/headsetMode.ts";
+import { desktopOnlyNotice } from "./xr/desktopOnly.ts";
 
 /** How often the self-healing feed rewrites its "3 min ago" ages when nothing else changes. */
 const EVENT_AGE_REFRESH_MS = 15_000;
@@ -61,6 +62,11 @@ async function boot(): Promise<void> {
   const canvas = document.getElementById("hall") as HTMLCanvasElement;
   const now = () => performance.now();
   const reducedMotion = () => matchMedia("(prefers-reduced-motion: reduce)").matches;
+  const endpoint = resolveEndpoint(location.href);
+  const auth = new AuthClient(endpoint.httpUrl);
+  // Asked now, answered while the hall is built; its failure is reported at "Signing in", where it is awaited.
+  const statusRequest = authStatus(auth);
+  statusRequest.catch(() => undefined);
 
   loading.progress(0.05, "Loading fonts");
   await loadFonts(theme);
@@ -76,8 +82,6 @@ async function boot(): Promise<void> {
   addEventListener("resize", () => engine.resize());
 
   const estate = new Estate();
-  const endpoint = resolveEndpoint(location.href);
-  const auth = new AuthClient(endpoint.httpUrl);
   const sessions = new SessionStore(localStorage, Date.now);
   let session: SessionInfo | null = sessions.load();
   let connection: ConnectionState = "connecting";
@@ -161,7 +165,8 @@ async function boot(): Promise<void> {
       if (key) sounds.hover();
     },
     onMouseLook: (locked) => deck.setCrosshair(locked, app.hoveredKey !== null),
-    onOperation: (key, operation) => ops.openOperation(key, operation),
+    // Management forms are desktop sheets, which a headset does not show: say so on the panel instead of opening one unseen.
+    onOperation: (key, operation) => (headset.active ? app.panel.setNotice({ text: desktopOnlyNotice(operation), tone: "info" }) : ops.openOperation(key, operation)),
     onOpenApp: (url) => void window.open(url, "_blank", "noopener"),
     onOpenCatalog: () => ops.openCatalog(),
     canDragToMigrate: () => ops.canMigrate(),
@@ -215,6 +220,7 @@ async function boot(): Promise<void> {
   let ready = false;
   let firstFrameMs: number | null = null;
   let stateArrived = false;
+  let placed = false;
   installDebugHook({
     get ready() {
       return ready;
@@ -298,6 +304,10 @@ async function boot(): Promise<void> {
   const tick = () => {
     requestAnimationFrame(tick);
     estate.flush();
+    if (stateArrived && !placed) {
+      placed = true;
+      loading.progress(0.95, "Drawing the hall");
+    }
     deck.tick();
     list.tick();
     // In the headset, the XR session's own frame loop draws (HeadsetMode).
@@ -307,6 +317,12 @@ async function boot(): Promise<void> {
     if (celebrating) app.invalidate();
     if (beacons.animate()) app.invalidate();
     if (together.frame(now())) app.invalidate();
+    // Behind the loading screen, compile the hall's shaders but draw nothing: where the GPU is the CPU (software
+    // WebGL), every frame drawn there delays signing in and receiving the estate by as long as it takes to draw.
+    if (!stateArrived) {
+      app.prepare();
+      return;
+    }
     const drawn = app.frame();
     if (!ready && stateArrived && drawn && app.sceneComplete) {
       ready = true;
@@ -319,7 +335,7 @@ async function boot(): Promise<void> {
   loading.progress(0.3, "Signing in");
   let status: AuthStatus | null;
   try {
-    status = await authStatus(auth);
+    status = await statusRequest;
   } catch (error) {
     loading.fail(error instanceof Error ? error.message : String(error));
     status = null;

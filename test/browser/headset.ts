@@ -23,10 +23,33 @@ const IWER_SCRIPT = `${readFileSync(createRequire(import.meta.url).resolve("iwer
   device.installRuntime({ forceInstall: true });
   device.stereoEnabled = true;
   window.__iwer = device;
+  // iwer 2.5.0 builds an offset reference space from the XRRigidTransform object itself instead of its matrix, so
+  // every offset space (how Babylon moves you: teleport, stick walking) is broken in the emulator. The WebXR
+  // standard's behaviour, restored: the offset space's origin is the parent's moved by the transform's matrix.
+  const offsetSpace = XRReferenceSpace.prototype.getOffsetReferenceSpace;
+  XRReferenceSpace.prototype.getOffsetReferenceSpace = function (originOffset) {
+    return offsetSpace.call(this, originOffset.matrix);
+  };
 })();`;
 
 export async function withHeadset(page: Page): Promise<void> {
   await page.evaluateOnNewDocument(IWER_SCRIPT);
+}
+
+/**
+ * The page's size while the emulated headset presents. The emulator draws both eyes into the page's canvas at the
+ * window's size, and SwiftShader's time per frame follows the pixels: on the 2-core CI machine an XR frame took
+ * 0.9–1.2 s at 1280×720 and 0.57 s at 800×450. A headset test takes dozens of frames; its screenshot is this size.
+ */
+export const HEADSET_VIEWPORT = { width: 960, height: 540 } as const;
+
+/** Presses Enter VR (the HUD button, as a user would) at the headset's page size; resolves once XR frames are drawn. */
+export async function putOnHeadset(page: Page): Promise<void> {
+  await page.waitForFunction(() => window.__proximityXr?.state === "ready", { timeout: 30_000 });
+  await page.setViewport(HEADSET_VIEWPORT);
+  await page.click("[data-testid=enter-vr]");
+  await page.waitForFunction(() => window.__proximityXr!.state === "in-xr", { timeout: 60_000 });
+  await xrFrames(page, 5);
 }
 
 /** Waits until the headset has drawn `n` more frames (poses and buttons set on the emulator apply on the next one). */
@@ -86,6 +109,15 @@ export async function aim(page: Page, hand: "left" | "right", from: Point, targe
   return { got: ray!.direction, wanted };
 }
 
+/** Lowers the left hand to the hip, as a user does between uses of the wrist menu: out of the eyes' way. */
+export async function lowerLeftHand(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const controller = (window as unknown as EmulatedWindow).__iwer.controllers.left!;
+    controller.quaternion.set(0, 0, 0, 1);
+    controller.position.set(-0.3, 0.8, 0);
+  });
+}
+
 export async function pullTrigger(page: Page, hand: "left" | "right"): Promise<void> {
   const press = (value: number) =>
     page.evaluate(
@@ -100,14 +132,17 @@ export async function pullTrigger(page: Page, hand: "left" | "right"): Promise<v
 }
 
 
-/** Pushes a controller's thumbstick fully forward for a few frames, then lets it spring back (a teleport, on the right). */
-export async function flickThumbstickForward(page: Page, hand: "left" | "right"): Promise<void> {
+/**
+ * Pushes a controller's thumbstick fully forward for `frames` frames, then lets it spring back and waits for the
+ * release to be seen (on the right a teleport, on the left a walk).
+ */
+export async function pushThumbstickForward(page: Page, hand: "left" | "right", frames = 4): Promise<void> {
   const tilt = (y: number) =>
     page.evaluate((h, v) => (window as unknown as EmulatedWindow).__iwer.controllers[h]!.updateAxes("thumbstick", 0, v), hand, y);
   await tilt(-1);
-  await xrFrames(page, 4);
+  await xrFrames(page, frames);
   await tilt(0);
-  await xrFrames(page, 4);
+  await xrFrames(page, 2);
 }
 
 /** Aims a controller at a world point from 15 cm in front of it (toward the eyes) and pulls the trigger. */

@@ -6,7 +6,7 @@ import { guestKey } from "../../shared/src/protocol.ts";
 import { MAX_MOTION_MS } from "../../client/src/scene/motion.ts";
 import { startProximity, TEST_PASSWORD, type TestProximity } from "../support/proximity.ts";
 import { eventually, launchChromium, openHall, screenshot, searchFor, type HallPage } from "./chromium.ts";
-import { aim, flickThumbstickForward, pressAt, pullTrigger, withHeadset, xrFrames } from "./headset.ts";
+import { aim, lowerLeftHand, pressAt, pullTrigger, pushThumbstickForward, putOnHeadset, withHeadset, xrFrames } from "./headset.ts";
 
 type Point = { x: number; y: number; z: number };
 const flat = (a: Point, b: Point) => Math.hypot(a.x - b.x, a.z - b.z);
@@ -125,10 +125,7 @@ describe("celebration, reduced motion and confirming in the headset", () => {
     await page.waitForFunction((k) => window.__proximity!.openPanelKey === k, { timeout: 60_000 }, key);
     await page.keyboard.press("Escape");
     await page.waitForFunction(() => window.__proximity!.openPanelKey === null, { timeout: 30_000 });
-    await page.waitForFunction(() => window.__proximityXr?.state === "ready", { timeout: 30_000 });
-    await page.click("[data-testid=enter-vr]");
-    await page.waitForFunction(() => window.__proximityXr!.state === "in-xr", { timeout: 60_000 });
-    await xrFrames(page, 5);
+    await putOnHeadset(page);
     const [at, facing] = (await page.evaluate((k) => [window.__proximityXr!.guestPoint(k)!, window.__proximityXr!.guestFacing(k)!] as const, key))!;
 
     // Teleport: point the right controller at the floor of the aisle 2 m toward the entrance and push the stick
@@ -138,15 +135,20 @@ describe("celebration, reduced motion and confirming in the headset", () => {
     const floor = { x: at.x - 2, y: 0, z: at.z + facing * 1.0 };
     expect(flat(before, floor)).toBeGreaterThan(1.5);
     await aim(page, "right", { x: before.x, y: before.y - 0.4, z: before.z }, floor);
-    await flickThumbstickForward(page, "right");
+    await pushThumbstickForward(page, "right");
     const mark = await page.evaluate(() => window.__proximityXr!.teleportTarget());
     expect(mark).not.toBeNull();
     expect(flat(mark!, floor)).toBeLessThan(0.1);
-    // Presence, the audio listener and the labels place me where the headset is.
-    await xrFrames(page, 2);
+    // Letting the stick go lands me on the mark; presence, the audio listener and the labels place me there too.
     const head = (await page.evaluate(() => window.__proximityXr!.headPosition()))!;
+    expect(flat(head, floor)).toBeLessThan(0.1);
     const viewer = await page.evaluate(() => window.__proximityXr!.viewerPosition());
     expect(flat(viewer, head)).toBeLessThan(0.05);
+
+    // The left stick walks: forward, the way I look, at a stroll.
+    await pushThumbstickForward(page, "left", 3);
+    const walked = (await page.evaluate(() => window.__proximityXr!.headPosition()))!;
+    expect(flat(walked, head)).toBeGreaterThan(0.2);
 
     // Select the target with a ray and press Stop on its panel: the question comes up in the world, not on the desktop.
     await aim(page, "right", { x: at.x, y: at.y, z: at.z + facing * 0.5 }, at);
@@ -166,6 +168,7 @@ describe("celebration, reduced motion and confirming in the headset", () => {
     expect(shown.title).toBe(`Stop ${target.name}?`);
     expect(shown.canConfirm).toBe(true);
     expect(await page.evaluate(() => document.querySelector("dialog.confirm[open]") !== null)).toBe(false);
+    await lowerLeftHand(page);
     await xrFrames(page, 3);
     mkdirSync("docs/screenshots", { recursive: true });
     copyFileSync(await screenshot(page, "xr-confirm"), "docs/screenshots/xr-confirm.png");

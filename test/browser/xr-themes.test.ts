@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { guestKey } from "../../shared/src/protocol.ts";
 import { startProximity, TEST_PASSWORD, type TestProximity } from "../support/proximity.ts";
 import { eventually, launchChromium, openHall, screenshot, searchFor, type HallPage } from "./chromium.ts";
-import { aim, pullTrigger, withHeadset, xrFrames } from "./headset.ts";
+import { aim, lowerLeftHand, pressAt, pullTrigger, putOnHeadset, withHeadset, xrFrames } from "./headset.ts";
 
 /** Mean luminance (0..255) of the hall canvas: a daylit hall is far brighter than the night-time command deck. */
 function canvasLuminance(page: Page): Promise<number> {
@@ -85,9 +85,7 @@ describe("headset mode and themes in a browser", () => {
 
     await page.waitForFunction(() => window.__proximityXr?.state === "ready", { timeout: 30_000 });
     expect(await page.$eval("[data-testid=enter-vr]", (b) => (b as HTMLButtonElement).disabled)).toBe(false);
-    await page.click("[data-testid=enter-vr]");
-    await page.waitForFunction(() => window.__proximityXr!.state === "in-xr", { timeout: 60_000 });
-    await xrFrames(page, 5);
+    await putOnHeadset(page);
 
     const [guest, facing] = await page.evaluate((k) => [window.__proximityXr!.guestPoint(k), window.__proximityXr!.guestFacing(k)] as const, key);
     // Hold the controller half a metre out in front of the drive and point at it.
@@ -99,14 +97,15 @@ describe("headset mode and themes in a browser", () => {
     await xrFrames(page, 3);
     const start = await page.evaluate(() => window.__proximityXr!.panelActionPoint("guest.start"));
     expect(start).not.toBeNull();
-    // Reach out: the controller 15 cm in front of the button, on the way from the eyes.
-    const head = (await page.evaluate(() => window.__proximityXr!.headPosition()))!;
-    const toHead = { x: head.x - start!.x, y: head.y - start!.y, z: head.z - start!.z };
-    const reach = 0.15 / Math.hypot(toHead.x, toHead.y, toHead.z);
-    await aim(page, "right", { x: start!.x + toHead.x * reach, y: start!.y + toHead.y * reach, z: start!.z + toHead.z * reach }, start!);
-    await pullTrigger(page, "right");
+    await pressAt(page, "right", start!);
     await eventually(() => proximity.sim.model.getGuest(stopped.vmid)?.status === "running", `VM ${stopped.vmid} to start in the simulator`, 60_000);
     await page.waitForFunction((k) => window.__proximity!.ledStateOf(k) === "running", { timeout: 60_000 }, key);
+
+    // A management form is a desktop sheet the headset cannot show: the panel says so, and no sheet opens unseen.
+    await pressAt(page, "right", (await page.evaluate(() => window.__proximityXr!.panelOperationPoint("clone")))!);
+    await page.waitForFunction(() => /Clone opens a form on the desktop screen/.test(window.__proximity!.panelOperationText() ?? ""), { timeout: 30_000 });
+    expect(await page.evaluate(() => document.querySelector("dialog[open]"))).toBeNull();
+    await lowerLeftHand(page);
     await xrFrames(page, 3);
     copyFileSync(await screenshot(page, "xr-headset"), "docs/screenshots/xr-headset.png");
 

@@ -13,6 +13,9 @@ beforeAll(async () => {
   app = await startProximity();
   room = await joinWorld(app.wsUrl, app.users.admin.token);
   await app.server.syncs.get(app.clusterId)!.stop();
+  // The server runs the reconciler once at start-up (a pg-boss job): let it finish, or on a busy machine it repairs
+  // what the first test breaks before the test's own run does.
+  await waitFor(room, (s) => [...s.events.values()].some((e) => e.kind === "maintenance" && e.message.startsWith("Reconciler:")));
 });
 
 afterAll(async () => {

@@ -155,8 +155,8 @@ export class HallApp {
         if (this.selected) this.marker.show(layout.guests.get(this.selected));
       },
       onRowMeshes: (added, removed) => {
-        this.hall.removeGlowing(removed);
-        this.hall.addGlowing(added);
+        this.hall.removeRowMeshes(removed);
+        this.hall.addRowMeshes(added);
       },
       onVisualChange: () => this.invalidate(),
     });
@@ -246,6 +246,11 @@ export class HallApp {
   /** Every mesh in view has its shaders compiled: what is drawn is the whole hall. */
   get sceneComplete(): boolean {
     return this.hall.scene.isReady();
+  }
+
+  /** Starts compiling what the scene needs to draw (materials, shaders) without drawing a frame. */
+  prepare(): void {
+    this.hall.scene.isReady();
   }
 
   /** Asks for a frame (something changed that the controller cannot see). */

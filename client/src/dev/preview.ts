@@ -22,8 +22,8 @@ const room = new RoomView(hall.scene, theme, true);
 const view = new HallView(hall.assets, theme, estate, {
   onLayout: (layout) => room.update(layout),
   onRowMeshes: (added, removed) => {
-    hall.removeGlowing(removed);
-    hall.addGlowing(added);
+    hall.removeRowMeshes(removed);
+    hall.addRowMeshes(added);
   },
 });
 fillSampleEstate(estate, {

@@ -347,6 +347,11 @@ export class GuestPanel {
     return this.worldPointOf(this.buttons.get(command));
   }
 
+  /** World position of a management button's centre; null when not shown. */
+  operationWorldPoint(operation: GuestOperationId | "app"): Vector3 | null {
+    return this.worldPointOf(this.operationButtons.get(operation));
+  }
+
   private worldPointOf(button: Button | undefined): Vector3 | null {
     if (!button || !this.key || !button.isVisible) return null;
     const m = button._currentMeasure;

@@ -26,7 +26,9 @@ export class LoadingScreen {
     parent.append(this.root);
   }
 
+  /** Shows a step; each is also a performance mark ("loading: <step>"), so a profile or bench:client can time it. */
   progress(fraction: number, step: string): void {
+    performance.mark(`loading: ${step}`);
     const pct = Math.round(Math.max(0, Math.min(1, fraction)) * 100);
     this.fill.style.width = `${pct}%`;
     this.fill.parentElement?.setAttribute("aria-valuenow", String(pct));

@@ -66,6 +66,10 @@ function sectionReason(id: GuestOperationId, ctx: OperationContext): string | nu
   }
 }
 
+export function operationLabel(id: GuestOperationId): string {
+  return SECTIONS.find((s) => s.id === id)!.label;
+}
+
 /**
  * The management operations for a guest, in a fixed order, each disabled with the first reason that applies:
  * the host state, then the guest's own state, then the user's role. Browsing lists (backups, snapshots) only needs

@@ -186,7 +186,8 @@ export class Together {
     const room = this.room;
     if (!room?.state?.users) return [];
     return [...room.state.users.values()]
-      .filter((u) => u.sessionId !== room.sessionId)
+      // A user whose client has not sent its place yet would stand at the origin for a moment: shown once placed.
+      .filter((u) => u.sessionId !== room.sessionId && u.placed)
       .map((u) => ({ sessionId: u.sessionId, name: u.name, color: u.color, selection: u.selection, connected: u.connected, pose: { x: u.x, y: u.y, z: u.z, yaw: u.yaw, pitch: u.pitch } }));
   }
 

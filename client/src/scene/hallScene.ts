@@ -18,6 +18,15 @@ export interface HallScene {
   /** Lets the glow layer draw these LED meshes with their own (per-instance coloured) material. */
   addGlowing(meshes: readonly Mesh[]): void;
   removeGlowing(meshes: readonly Mesh[]): void;
+  /** Rows' LEDs glow as above; their racks and chassis are drawn black by the glow layer, so no LED glows through them. */
+  addRowMeshes(meshes: GlowMeshes): void;
+  removeRowMeshes(meshes: GlowMeshes): void;
+}
+
+/** A row's meshes as the glow layer sees them: LEDs that glow, and the racks and chassis that can hide them. */
+export interface GlowMeshes {
+  glowing: Mesh[];
+  occluding: Mesh[];
 }
 
 /**
@@ -58,24 +67,37 @@ export function createHallScene(engine: AbstractEngine, theme: Theme, options: {
 
   const glow = options.glow ? new GlowLayer("led-glow", scene, { mainTextureRatio: 0.5, blurKernelSize: 24 }) : null;
   if (glow) glow.intensity = theme.materials.glowIntensity;
+  // The glow layer only draws the meshes it includes; anything else would not hide an LED from it. Occluders are
+  // included too, drawn black (glowing meshes use their own material, so this colour never reaches them).
+  if (glow) glow.customEmissiveColorSelector = (_mesh, _subMesh, _material, result) => result.set(0, 0, 0, 1);
 
+  const addGlowing = (meshes: readonly Mesh[]) => {
+    if (!glow) return;
+    for (const mesh of meshes) {
+      glow.addIncludedOnlyMesh(mesh);
+      glow.referenceMeshToUseItsOwnMaterial(mesh);
+    }
+  };
+  const removeGlowing = (meshes: readonly Mesh[]) => {
+    if (!glow) return;
+    for (const mesh of meshes) {
+      glow.removeIncludedOnlyMesh(mesh);
+      glow.unReferenceMeshFromUsingItsOwnMaterial(mesh);
+    }
+  };
   return {
     scene,
     assets,
     glow,
-    addGlowing(meshes) {
-      if (!glow) return;
-      for (const mesh of meshes) {
-        glow.addIncludedOnlyMesh(mesh);
-        glow.referenceMeshToUseItsOwnMaterial(mesh);
-      }
+    addGlowing,
+    removeGlowing,
+    addRowMeshes({ glowing, occluding }) {
+      addGlowing(glowing);
+      for (const mesh of occluding) glow?.addIncludedOnlyMesh(mesh);
     },
-    removeGlowing(meshes) {
-      if (!glow) return;
-      for (const mesh of meshes) {
-        glow.removeIncludedOnlyMesh(mesh);
-        glow.unReferenceMeshFromUsingItsOwnMaterial(mesh);
-      }
+    removeRowMeshes({ glowing, occluding }) {
+      removeGlowing(glowing);
+      for (const mesh of occluding) glow?.removeIncludedOnlyMesh(mesh);
     },
   };
 }

@@ -1,14 +1,19 @@
 import type { AbstractMesh } from "@babylonjs/core/Meshes/abstractMesh";
-import type { Mesh } from "@babylonjs/core/Meshes/mesh";
 import { guestKey } from "../../../shared/src/protocol.ts";
 import { isActiveOperationState, type Estate, type EstateChanges } from "../model/estate.ts";
 import { guestLedState } from "../model/ledState.ts";
 import { hostKey } from "../model/records.ts";
 import type { Theme } from "../theme.ts";
 import type { HallAssets } from "./assets.ts";
+import type { GlowMeshes } from "./hallScene.ts";
 import { computeLayout, type GuestLayout, type HallLayout, type HostLayout, type LayoutInput } from "./layout.ts";
 import { isAnimated } from "./ledColors.ts";
 import { RowView, type GuestLook, type HostLook, type ProgressEntry } from "./rowView.ts";
+
+const mergeGlowMeshes = (all: readonly GlowMeshes[]): GlowMeshes => ({
+  glowing: all.flatMap((m) => m.glowing),
+  occluding: all.flatMap((m) => m.occluding),
+});
 
 export function layoutInputOf(estate: Estate): LayoutInput {
   return {
@@ -21,8 +26,8 @@ export function layoutInputOf(estate: Estate): LayoutInput {
 export interface HallViewEvents {
   /** The layout changed (hosts or guests appeared, moved or left). */
   onLayout?(layout: HallLayout): void;
-  /** Rows were created or disposed: the glow layer must learn about their LED meshes. */
-  onRowMeshes?(added: readonly Mesh[], removed: readonly Mesh[]): void;
+  /** Rows were created or disposed: the glow layer must learn about their LEDs and what hides them. */
+  onRowMeshes?(added: GlowMeshes, removed: GlowMeshes): void;
   /** Something visible changed (an LED, meter, cover, progress bar or the layout): a new frame is needed. */
   onVisualChange?(): void;
 }
@@ -124,7 +129,7 @@ export class HallView {
 
   dispose(): void {
     this.unsubscribe();
-    this.events.onRowMeshes?.([], this.rows.flatMap((r) => r.glowingMeshes));
+    this.events.onRowMeshes?.(mergeGlowMeshes([]), mergeGlowMeshes(this.rows.map((r) => r.glowMeshes)));
     for (const row of this.rows) row.dispose();
     this.rows = [];
     this.rowOfGuest.clear();
@@ -168,10 +173,10 @@ export class HallView {
     for (const g of layout.guests.values()) guestsByRow[g.row]!.push(g);
 
     const rebuilt = new Set<RowView>();
-    const added: Mesh[] = [];
-    const removed: Mesh[] = [];
+    const added: GlowMeshes[] = [];
+    const removed: GlowMeshes[] = [];
     for (const extra of this.rows.splice(layout.rows.length)) {
-      removed.push(...extra.glowingMeshes);
+      removed.push(extra.glowMeshes);
       this.animated.delete(extra);
       this.progressRows.delete(extra);
       extra.dispose();
@@ -185,7 +190,7 @@ export class HallView {
       if (!row) {
         row = new RowView(i, this.assets, this.theme);
         this.rows[i] = row;
-        added.push(...row.glowingMeshes);
+        added.push(row.glowMeshes);
       }
       const racks = rowLayout.rackIds.map((id) => layout.racks.get(id)!);
       const hosts = hostsByRow[i]!.sort((a, b) => (a.key < b.key ? -1 : 1));
@@ -193,7 +198,7 @@ export class HallView {
       // Positions follow from these fields, so equal signatures mean an identical row (and no rebuild).
       const signature = [
         `${rowLayout.z}|${rowLayout.facing}|${rowLayout.xEnd}|${rowLayout.spares}|${rowLayout.rackIds.join(",")}`,
-        hosts.map((h) => `${h.key}@${h.rackId}:${h.slot}:${h.bayRows}`).join(","),
+        hosts.map((h) => `${h.key}@${h.rackId}:${h.slot}:${h.bays.columns}x${h.bays.rows}`).join(","),
         guests.map((g) => `${g.key}@${g.hostKey}:${g.bay}`).join(","),
       ].join("\n");
       if (signature !== this.signatures[i]) {
@@ -204,7 +209,7 @@ export class HallView {
       for (const h of hosts) this.rowOfHost.set(h.key, row);
       for (const g of guests) this.rowOfGuest.set(g.key, row);
     });
-    if (added.length || removed.length) this.events.onRowMeshes?.(added, removed);
+    if (added.length || removed.length) this.events.onRowMeshes?.(mergeGlowMeshes(added), mergeGlowMeshes(removed));
     this.events.onLayout?.(layout);
     return rebuilt;
   }

@@ -165,14 +165,29 @@ describe("computeLayout", () => {
     expect(empty.bounds.maxZ - empty.bounds.minZ).toBeGreaterThan(2);
   });
 
-  it("packs more guests than bays into denser rows on that host only", () => {
+  it("packs more guests than bays into a denser grid on that host only, with caddies of the standard shape", () => {
     const capacity = FRONT.columns * FRONT.minRows;
     const layout = computeLayout(estate([
-      { cluster: "c", node: "big", rack: "A", slot: 0, guests: capacity + 9 },
+      { cluster: "c", node: "big", rack: "A", slot: 0, guests: 200 },
       { cluster: "c", node: "small", rack: "A", slot: 1, guests: 3 },
+      { cluster: "c", node: "full", rack: "A", slot: 2, guests: capacity },
     ]));
-    expect(layout.hosts.get("c/big")!.bayRows).toBe(Math.ceil((capacity + 9) / FRONT.columns));
-    expect(layout.hosts.get("c/small")!.bayRows).toBe(FRONT.minRows);
+    const standard = [...layout.guests.values()].find((g) => g.hostKey === "c/small")!;
+    expect(layout.hosts.get("c/small")!.bays).toEqual({ columns: FRONT.columns, rows: FRONT.minRows });
+    expect(layout.hosts.get("c/full")!.bays).toEqual({ columns: FRONT.columns, rows: FRONT.minRows });
+    const big = layout.hosts.get("c/big")!.bays;
+    expect(big.columns * big.rows).toBeGreaterThanOrEqual(200);
+    // No more than one spare row, and every caddy keeps within 25 % of the standard caddy's proportions.
+    expect(big.columns * (big.rows - 1)).toBeLessThan(200);
+    const caddies = [...layout.guests.values()].filter((g) => g.hostKey === "c/big");
+    expect(caddies).toHaveLength(200);
+    const ratio = caddies[0]!.width / caddies[0]!.height / (standard.width / standard.height);
+    expect(ratio).toBeGreaterThan(0.75);
+    expect(ratio).toBeLessThan(1.25);
+    // Still inside the chassis front, without overlapping.
+    const us = caddies.map((g) => g.front.x);
+    expect(Math.max(...us) - Math.min(...us)).toBeLessThan(FRONT.baysRight - FRONT.baysLeft);
+    expect(new Set(caddies.map((g) => `${g.front.x.toFixed(4)},${g.front.y.toFixed(4)}`)).size).toBe(200);
   });
 
   it("keeps the spawn point inside the hall and out of the racks", () => {

@@ -82,8 +82,8 @@ export interface HostLayout {
   /** Centre of the chassis front face. */
   front: Vec3;
   facing: Facing;
-  /** Bay rows of the grid: FRONT.minRows unless the host has more guests than bays. */
-  bayRows: number;
+  /** The drive-bay grid: FRONT.columns × FRONT.minRows unless the host has more guests than that. */
+  bays: BayGrid;
 }
 
 export interface GuestLayout {
@@ -139,16 +139,31 @@ export function frontToWorldX(centerX: number, u: number, facing: Facing): numbe
   return centerX - facing * u;
 }
 
-export function bayRowsFor(guestCount: number): number {
-  return Math.max(FRONT.minRows, Math.ceil(guestCount / FRONT.columns));
+export interface BayGrid {
+  columns: number;
+  rows: number;
 }
 
-/** Centre (u, v) and size of bay `bay` in a grid of `rows` rows, relative to the chassis front centre. */
-export function bayGeometry(bay: number, rows: number): { u: number; v: number; width: number; height: number } {
-  const pitchU = (FRONT.baysRight - FRONT.baysLeft) / FRONT.columns;
-  const pitchV = (FRONT.baysTop - FRONT.baysBottom) / rows;
-  const column = bay % FRONT.columns;
-  const row = Math.floor(bay / FRONT.columns);
+/** Rows per column of the standard grid: the drive-caddy shape every grid keeps. */
+const BAY_ROWS_PER_COLUMN = FRONT.minRows / FRONT.columns;
+
+/**
+ * The bay grid for a host's guests. Up to FRONT.columns × FRONT.minRows it is the standard grid; a fuller host gets
+ * more columns as well as more rows, in the standard grid's proportion, so its caddies shrink evenly and keep their
+ * drive-caddy shape instead of thinning into slivers (200 guests: 10 × 20 bays of 5 × 1 cm, not 3 × 67 of 19 cm × 2 mm).
+ */
+export function bayGridFor(guestCount: number): BayGrid {
+  if (guestCount <= FRONT.columns * FRONT.minRows) return { columns: FRONT.columns, rows: FRONT.minRows };
+  const columns = Math.ceil(Math.sqrt(guestCount / BAY_ROWS_PER_COLUMN));
+  return { columns, rows: Math.ceil(guestCount / columns) };
+}
+
+/** Centre (u, v) and size of bay `bay` in `grid`, relative to the chassis front centre. */
+export function bayGeometry(bay: number, grid: BayGrid): { u: number; v: number; width: number; height: number } {
+  const pitchU = (FRONT.baysRight - FRONT.baysLeft) / grid.columns;
+  const pitchV = (FRONT.baysTop - FRONT.baysBottom) / grid.rows;
+  const column = bay % grid.columns;
+  const row = Math.floor(bay / grid.columns);
   return {
     u: FRONT.baysLeft + (column + 0.5) * pitchU,
     v: FRONT.baysTop - (row + 0.5) * pitchV,
@@ -259,15 +274,15 @@ export function computeLayout(input: LayoutInput): HallLayout {
     const rack = place && racks.get(place.plan.id);
     if (!place || !rack) continue;
     const hostGuests = (guestsByHost.get(host.key) ?? []).sort((a, b) => a.vmid - b.vmid || compare(a.key, b.key));
-    const bayRows = bayRowsFor(hostGuests.length);
+    const bays = bayGridFor(hostGuests.length);
     const front: Vec3 = {
       x: rack.x,
       y: slotCenterY(place.slot),
       z: rack.z + rack.facing * (RACK.depth / 2 - CHASSIS.inset),
     };
-    hosts.set(host.key, { key: host.key, rackId: rack.id, row: rack.row, slot: place.slot, front, facing: rack.facing, bayRows });
+    hosts.set(host.key, { key: host.key, rackId: rack.id, row: rack.row, slot: place.slot, front, facing: rack.facing, bays });
     hostGuests.forEach((guest, bay) => {
-      const g = bayGeometry(bay, bayRows);
+      const g = bayGeometry(bay, bays);
       guests.set(guest.key, {
         key: guest.key,
         hostKey: host.key,

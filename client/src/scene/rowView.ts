@@ -3,6 +3,7 @@ import type { Mesh } from "@babylonjs/core/Meshes/mesh";
 import type { LedState } from "../model/ledState.ts";
 import { hexToRgb, type Theme } from "../theme.ts";
 import type { HallAssets } from "./assets.ts";
+import type { GlowMeshes } from "./hallScene.ts";
 import { placeMatrix } from "./frontMatrix.ts";
 import { InstanceBatch } from "./instanceBatch.ts";
 import { CHASSIS, frontToWorldX, RACK, type GuestLayout, type HostLayout, type RackLayout, type RowLayout } from "./layout.ts";
@@ -117,9 +118,9 @@ export class RowView {
     };
   }
 
-  /** Meshes whose own material should feed the glow layer (per-instance LED colours). */
-  get glowingMeshes(): Mesh[] {
-    return [this.leds.mesh, this.progress.mesh];
+  /** What the glow layer draws: LEDs with their own material (per-instance colours), and what can stand in front of them. */
+  get glowMeshes(): GlowMeshes {
+    return { glowing: [this.leds.mesh, this.progress.mesh], occluding: [this.racks.mesh, this.doors.mesh, this.chassis.mesh] };
   }
 
   get pickMesh(): Mesh {

@@ -150,6 +150,10 @@ export class HeadsetMode {
         const point = app.panel.actionWorldPoint(command as never);
         return point ? plain(point) : null;
       },
+      panelOperationPoint: (operation) => {
+        const point = app.panel.operationWorldPoint(operation as never);
+        return point ? plain(point) : null;
+      },
       confirmShown: () => (self.worldConfirm?.shown ? { ...self.worldConfirm.shown } : null),
       confirmButtonPoint: (which) => {
         const point = self.worldConfirm?.buttonPoint(which);

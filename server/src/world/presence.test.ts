@@ -31,6 +31,16 @@ describe("presence roster", () => {
     expect(state.users.get("a")!.x).toBe(2);
   });
 
+  it("is not placed until its first update, so nobody sees an avatar at the origin meanwhile", () => {
+    const { state, roster: r } = roster();
+    r.join({ sessionId: "a", name: "ada", role: "admin" });
+    expect(state.users.get("a")!.placed).toBe(false);
+    expect(r.summon("a", "admin", {})).toMatchObject({ ok: false, rejection: { code: "invalid_state" } });
+    r.update("a", { x: 0, y: 1.6, z: 0, yaw: 0, pitch: 0, selection: "" });
+    expect(state.users.get("a")!.placed).toBe(true);
+    expect(r.summon("a", "admin", {})).toMatchObject({ ok: true, value: { x: 0, z: 0 } });
+  });
+
   it("limits pings to a few a second", () => {
     const { roster: r, advance } = roster();
     r.join({ sessionId: "a", name: "ada", role: "viewer" });

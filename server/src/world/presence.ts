@@ -51,6 +51,7 @@ export class PresenceRoster {
     for (const field of ["x", "y", "z", "yaw", "pitch", "selection"] as const) {
       if (presence[field] !== next[field]) (presence as Record<typeof field, unknown>)[field] = next[field];
     }
+    if (!presence.placed) presence.placed = true;
     presence.updatedAt = this.now().getTime();
     return { ok: true, value: null };
   }
@@ -87,6 +88,7 @@ export class PresenceRoster {
     if (role !== "admin") return refuse("forbidden", `Bringing everyone to you needs the admin role; you are ${role}.`);
     const presence = this.state.users.get(sessionId);
     if (!presence) return refuse("not_found", "You are not in the hall.");
+    if (!presence.placed) return refuse("invalid_state", "Your place in the hall is not known yet; try again in a moment.");
     return { ok: true, value: { by: presence.name, x: presence.x, y: presence.y, z: presence.z, yaw: presence.yaw } };
   }
 

@@ -127,6 +127,8 @@ export const Presence = schema(
     role: t.string().default(""),
     /** CSS colour of the avatar, the name tag and the outline on what this user has selected. */
     color: t.string().default(""),
+    /** False until the user's client has said where they stand: until then the pose below means nothing. */
+    placed: t.boolean().default(false),
     /** Eye position in metres, hall coordinates. */
     x: t.float32().default(0),
     y: t.float32().default(0),
