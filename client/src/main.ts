@@ -34,7 +34,7 @@ import { DeployCelebration } from "./scene/celebration.ts";
 import type { Theme } from "./theme.ts";
 import { ThemeSession } from "./theme/themeSession.ts";
 import { HeadsetMode } from "./xr/headsetMode.ts";
-import { desktopOnlyNotice } from "./xr/desktopOnly.ts";
+import { headsetOperation } from "./xr/headsetOperations.ts";
 
 /** How often the self-healing feed rewrites its "3 min ago" ages when nothing else changes. */
 const EVENT_AGE_REFRESH_MS = 15_000;
@@ -165,8 +165,14 @@ async function boot(): Promise<void> {
       if (key) sounds.hover();
     },
     onMouseLook: (locked) => deck.setCrosshair(locked, app.hoveredKey !== null),
-    // Management forms are desktop sheets, which a headset does not show: say so on the panel instead of opening one unseen.
-    onOperation: (key, operation) => (headset.active ? app.panel.setNotice({ text: desktopOnlyNotice(operation), tone: "info" }) : ops.openOperation(key, operation)),
+    // Management forms are desktop sheets, which a headset does not show (client/src/xr/headsetOperations.ts).
+    onOperation: (key, operation) => {
+      if (!headset.active) return ops.openOperation(key, operation);
+      const inHeadset = headsetOperation(operation);
+      const guest = estate.guests.get(key);
+      if (inHeadset.kind === "notice") app.panel.setNotice({ text: inHeadset.text, tone: "info" });
+      else if (guest) void runner.send("guest.backup", { cluster: guest.clusterId, vmid: guest.vmid }, key);
+    },
     onOpenApp: (url) => void window.open(url, "_blank", "noopener"),
     onOpenCatalog: () => ops.openCatalog(),
     canDragToMigrate: () => ops.canMigrate(),

@@ -105,6 +105,13 @@ describe("headset mode and themes in a browser", () => {
     await pressAt(page, "right", (await page.evaluate(() => window.__proximityXr!.panelOperationPoint("clone")))!);
     await page.waitForFunction(() => /Clone opens a form on the desktop screen/.test(window.__proximity!.panelOperationText() ?? ""), { timeout: 30_000 });
     expect(await page.evaluate(() => document.querySelector("dialog[open]"))).toBeNull();
+    // "Back up now" needs no answers: it runs from the headset, to the storage the server picks.
+    await pressAt(page, "right", (await page.evaluate(() => window.__proximityXr!.panelOperationPoint("backup")))!);
+    await eventually(
+      () => proximity.sim.model.listTasks().some((t) => t.type === "vzdump" && t.id === String(stopped.vmid) && t.exitstatus === "OK"),
+      `a backup of VM ${stopped.vmid} in the simulator`,
+      60_000,
+    );
     await lowerLeftHand(page);
     await xrFrames(page, 3);
     copyFileSync(await screenshot(page, "xr-headset"), "docs/screenshots/xr-headset.png");
