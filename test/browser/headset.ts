@@ -41,10 +41,11 @@ export async function withHeadset(page: Page): Promise<void> {
  * window's size, and SwiftShader's time per frame follows the pixels: on the 2-core CI machine an XR frame took
  * 0.9–1.2 s at 1280×720 and 0.57 s at 800×450. A headset test takes dozens of frames; its screenshot is this size.
  */
-export const HEADSET_VIEWPORT = { width: 960, height: 540 } as const;
+export const HEADSET_VIEWPORT = { width: 800, height: 450 } as const;
 
 /** Presses Enter VR (the HUD button, as a user would) at the headset's page size; resolves once XR frames are drawn. */
 export async function putOnHeadset(page: Page): Promise<void> {
+  learntSpaces.delete(page);
   await page.waitForFunction(() => window.__proximityXr?.state === "ready", { timeout: 30_000 });
   await page.setViewport(HEADSET_VIEWPORT);
   await page.click("[data-testid=enter-vr]");
@@ -62,13 +63,19 @@ export async function xrFrames(page: Page, n: number): Promise<void> {
 const turnY = (v: Point, a: number): Point => ({ x: v.x * Math.cos(a) + v.z * Math.sin(a), y: v.y, z: -v.x * Math.sin(a) + v.z * Math.cos(a) });
 const flipZ = (v: Point): Point => ({ x: v.x, y: v.y, z: -v.z });
 
+/** How the headset's floor space sits in the hall for one controller: a turn about the vertical and an offset. */
+type HeadsetSpace = { turn: number; offset: Point };
+
+/** Learnt once per page and hand, and forgotten whenever the player is moved (teleport, walking, a new session). */
+const learntSpaces = new WeakMap<Page, Map<string, HeadsetSpace>>();
+
 /**
- * Holds an emulated controller at a point in the hall and points its ray at another. The controller is first held
- * straight ahead at a known spot to learn how the headset's floor space sits in the hall (a turn about the vertical
- * and an offset; z flips between WebXR's right-handed and Babylon's left-handed axes); the wanted pose is then
- * converted into that space. Returns the resulting ray direction and the wanted one.
+ * Learns the headset space by holding the controller straight ahead at a known spot and reading its ray in the hall
+ * (z flips between WebXR's right-handed and Babylon's left-handed axes).
  */
-export async function aim(page: Page, hand: "left" | "right", from: Point, target: Point): Promise<{ got: Point; wanted: Point }> {
+async function headsetSpace(page: Page, hand: "left" | "right"): Promise<HeadsetSpace> {
+  const known = learntSpaces.get(page)?.get(hand);
+  if (known) return known;
   const probe = { x: 0, y: 1.4, z: 0 };
   await page.evaluate(
     (h, p) => {
@@ -84,7 +91,18 @@ export async function aim(page: Page, hand: "left" | "right", from: Point, targe
   if (!straight) throw new Error(`The emulated ${hand} controller has no ray yet`);
   const turn = Math.atan2(straight.direction.x, straight.direction.z);
   const placed = turnY(flipZ(probe), turn);
-  const offset = { x: straight.origin.x - placed.x, y: straight.origin.y - placed.y, z: straight.origin.z - placed.z };
+  const space = { turn, offset: { x: straight.origin.x - placed.x, y: straight.origin.y - placed.y, z: straight.origin.z - placed.z } };
+  if (!learntSpaces.has(page)) learntSpaces.set(page, new Map());
+  learntSpaces.get(page)!.set(hand, space);
+  return space;
+}
+
+/**
+ * Holds an emulated controller at a point in the hall and points its ray at another: the wanted pose is converted
+ * into the headset's floor space (learnt as above). Returns the resulting ray direction and the wanted one.
+ */
+export async function aim(page: Page, hand: "left" | "right", from: Point, target: Point): Promise<{ got: Point; wanted: Point }> {
+  const { turn, offset } = await headsetSpace(page, hand);
   const position = flipZ(turnY({ x: from.x - offset.x, y: from.y - offset.y, z: from.z - offset.z }, -turn));
 
   const toTarget = { x: target.x - from.x, y: target.y - from.y, z: target.z - from.z };
@@ -139,6 +157,7 @@ export async function pullTrigger(page: Page, hand: "left" | "right"): Promise<v
 export async function pushThumbstickForward(page: Page, hand: "left" | "right", frames = 4): Promise<void> {
   const tilt = (y: number) =>
     page.evaluate((h, v) => (window as unknown as EmulatedWindow).__iwer.controllers[h]!.updateAxes("thumbstick", 0, v), hand, y);
+  learntSpaces.delete(page);
   await tilt(-1);
   await xrFrames(page, frames);
   await tilt(0);
