@@ -226,7 +226,7 @@ async function boot(): Promise<void> {
   let ready = false;
   let firstFrameMs: number | null = null;
   let stateArrived = false;
-  let placed = false;
+  let drawingAnnounced = false;
   installDebugHook({
     get ready() {
       return ready;
@@ -310,8 +310,8 @@ async function boot(): Promise<void> {
   const tick = () => {
     requestAnimationFrame(tick);
     estate.flush();
-    if (stateArrived && !placed) {
-      placed = true;
+    if (stateArrived && !drawingAnnounced) {
+      drawingAnnounced = true;
       loading.progress(0.95, "Drawing the hall");
     }
     deck.tick();
