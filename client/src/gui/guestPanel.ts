@@ -16,7 +16,7 @@ import { guestOperations, operationContext, type GuestOperation, type GuestOpera
 import { guestLedState, type LedState } from "../model/ledState.ts";
 import { withAlpha, type Theme } from "../theme.ts";
 import { motionFor, motionProgress, panelFlipPose } from "../scene/motion.ts";
-import { actionButton, bar, glassPlane, row, text, vstack } from "./panelControls.ts";
+import { actionButton, bar, buttonWorldPoint, glassPlane, row, text, vstack } from "./panelControls.ts";
 
 /** 0.42 m wide; the height keeps the texture's aspect (820 × 1290 px). */
 export const PANEL_SIZE = { width: 0.42, height: 0.6607 } as const;
@@ -354,11 +354,7 @@ export class GuestPanel {
 
   private worldPointOf(button: Button | undefined): Vector3 | null {
     if (!button || !this.key || !button.isVisible) return null;
-    const m = button._currentMeasure;
-    const u = (m.left + m.width / 2) / PX.width - 0.5;
-    const v = 0.5 - (m.top + m.height / 2) / PX.height;
-    // The world matrix carries the panel's scaling.
-    return Vector3.TransformCoordinates(new Vector3(u * PANEL_SIZE.width, v * PANEL_SIZE.height, 0), this.mesh.computeWorldMatrix(true));
+    return buttonWorldPoint(button, this.mesh, PX, PANEL_SIZE);
   }
 
   dispose(): void {

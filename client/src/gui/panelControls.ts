@@ -1,3 +1,4 @@
+import { Vector3 } from "@babylonjs/core/Maths/math.vector";
 import { CreatePlane } from "@babylonjs/core/Meshes/Builders/planeBuilder";
 import type { Mesh } from "@babylonjs/core/Meshes/mesh";
 import type { Scene } from "@babylonjs/core/scene";
@@ -23,6 +24,18 @@ export interface GlassPlaneOptions {
   /** The content column's width and its distance from the top, in texture pixels. */
   bodyWidth: number;
   bodyTop: number;
+}
+
+/**
+ * World position of a button's centre on a glass plane (a controller ray or a test aims at it), from where the GUI
+ * last laid it out; `px` and `size` are the plane's texture pixels and metres. The mesh's world matrix carries its
+ * placement and scaling.
+ */
+export function buttonWorldPoint(button: Button, mesh: Mesh, px: { width: number; height: number }, size: { width: number; height: number }): Vector3 {
+  const m = button._currentMeasure;
+  const u = (m.left + m.width / 2) / px.width - 0.5;
+  const v = 0.5 - (m.top + m.height / 2) / px.height;
+  return Vector3.TransformCoordinates(new Vector3(u * size.width, v * size.height, 0), mesh.computeWorldMatrix(true));
 }
 
 /** A panel in the world: a hidden plane carrying dark glass with a coloured edge, and a column for its content from the top. */

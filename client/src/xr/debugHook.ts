@@ -8,8 +8,8 @@ export type XrModeState = "ready" | "entering" | "in-xr" | "exiting";
  * - state: "unsupported" | "ready" | "entering" | "in-xr" | "exiting"; reason: why VR is unavailable (else null).
  * - frames: XR frames drawn so far; frameTimeMs(): the scene's frame time (both eyes).
  * - pointerRay(hand): a controller's ray in world space, or null before that controller appears.
- * - guestPoint(key), panelActionPoint(command), panelOperationPoint(operation): world points to aim a ray at; guestFacing(key): the caddy faces
- *   +z (1) or -z (-1); headPosition(): where the headset is in the hall.
+ * - guestPoint(key), panelActionPoint(command), panelOperationPoint(operation): world points to aim a ray at;
+ *   guestFacing(key): the caddy faces +z (1) or -z (-1); headPosition(): where the headset is in the hall.
  * - confirmShown(): the in-world confirmation's words while one is asked (null otherwise); confirmButtonPoint(which):
  *   the world point of its Confirm or Cancel button, null when not shown.
  * - teleportTarget(): where the teleport ray last landed on the floor (its target mark), or null.

@@ -1,4 +1,4 @@
-import { Vector3 } from "@babylonjs/core/Maths/math.vector";
+import type { Vector3 } from "@babylonjs/core/Maths/math.vector";
 import type { Mesh } from "@babylonjs/core/Meshes/mesh";
 import type { Scene } from "@babylonjs/core/scene";
 import type { AdvancedDynamicTexture } from "@babylonjs/gui/2D/advancedDynamicTexture";
@@ -8,7 +8,7 @@ import { Rectangle } from "@babylonjs/gui/2D/controls/rectangle";
 import type { TextBlock } from "@babylonjs/gui/2D/controls/textBlock";
 import { confirmCopy, type ConfirmRequest } from "../gui/confirmRequest.ts";
 import type { PanelPlacement } from "../gui/guestPanel.ts";
-import { actionButton, glassPlane, text } from "../gui/panelControls.ts";
+import { actionButton, buttonWorldPoint, glassPlane, text } from "../gui/panelControls.ts";
 import type { Theme } from "../theme.ts";
 import { CONFIRM_PANEL } from "./xrPanel.ts";
 
@@ -128,10 +128,7 @@ export class WorldConfirm {
   buttonPoint(which: "confirm" | "cancel"): Vector3 | null {
     const button = which === "confirm" ? this.confirmButton : this.cancelButton;
     if (!this.shownCopy || !button.isVisible) return null;
-    const m = button._currentMeasure;
-    const u = (m.left + m.width / 2) / PX.width - 0.5;
-    const v = 0.5 - (m.top + m.height / 2) / PX.height;
-    return Vector3.TransformCoordinates(new Vector3(u * SIZE.width, v * SIZE.height, 0), this.mesh.computeWorldMatrix(true));
+    return buttonWorldPoint(button, this.mesh, PX, SIZE);
   }
 
   dispose(): void {

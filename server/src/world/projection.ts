@@ -299,13 +299,14 @@ function bootTime(uptimeSeconds: number, observedAt: number): number {
   return uptimeSeconds > 0 && observedAt > 0 ? observedAt - uptimeSeconds * 1000 : 0;
 }
 
-/** Sets a metric once it has moved by `step` or more from the value the clients have, or dropped to zero. */
+/** A host's metrics, each sent only once it has moved by what the hall can show (see settle). */
 function hostMetrics(host: Host, h: PlacedHost, observedAt: number): void {
   settle(host, "cpu", h.cpu, CPU_STEP);
   settle(host, "memMiB", h.memMiB, h.maxMemMiB * USAGE_STEP);
   settle(host, "bootedAt", bootTime(h.uptime, observedAt), BOOT_TIME_TOLERANCE_MS);
 }
 
+/** A guest's metrics, likewise. */
 function guestMetrics(guest: Guest, g: ObservedGuest, observedAt: number): void {
   settle(guest, "cpu", g.cpu, CPU_STEP);
   settle(guest, "memMiB", g.memMiB, g.maxMemMiB * USAGE_STEP);
@@ -315,6 +316,7 @@ function guestMetrics(guest: Guest, g: ObservedGuest, observedAt: number): void 
   settle(guest, "bootedAt", bootTime(g.uptime, observedAt), BOOT_TIME_TOLERANCE_MS);
 }
 
+/** Sets a metric once it has moved by `step` or more from the value the clients have, or dropped to zero. */
 function settle<T extends object, K extends keyof T>(target: T, key: K, value: number & T[K], step: number): void {
   const current = target[key] as number;
   const moved = value === 0 ? current !== 0 : value !== current && Math.abs(value - current) >= step;
