@@ -171,7 +171,8 @@ async function boot(): Promise<void> {
       const inHeadset = headsetOperation(operation);
       const guest = estate.guests.get(key);
       if (inHeadset.kind === "notice") app.panel.setNotice({ text: inHeadset.text, tone: "info" });
-      else if (guest) void runner.send("guest.backup", { cluster: guest.clusterId, vmid: guest.vmid }, key);
+      else if (guest && inHeadset.command === "guest.backup") void runner.send("guest.backup", { cluster: guest.clusterId, vmid: guest.vmid }, key);
+      else if (guest) void runner.send("guest.delete", { cluster: guest.clusterId, vmid: guest.vmid, confirmName: guest.name || String(guest.vmid) }, key);
     },
     onOpenApp: (url) => void window.open(url, "_blank", "noopener"),
     onOpenCatalog: () => ops.openCatalog(),
