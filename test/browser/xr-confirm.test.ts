@@ -14,7 +14,8 @@ const flat = (a: Point, b: Point) => Math.hypot(a.x - b.x, a.z - b.z);
 /**
  * The delights and the headset's gaps, in one signed-in admin page with an emulated Quest 3: a finished deploy is
  * celebrated (and only faded under reduced motion); in VR the right thumbstick teleports, presence and labels follow
- * the headset, and a stop is confirmed on an in-world panel pressed with a controller ray.
+ * the headset, and a stop is confirmed on an in-world panel pressed with a controller ray, then a delete with the
+ * guest's name typed on the panel's keyboard.
  */
 describe("celebration, reduced motion and confirming in the headset", () => {
   let proximity: TestProximity;
@@ -114,8 +115,11 @@ describe("celebration, reduced motion and confirming in the headset", () => {
     expect(hall.errors).toEqual([]);
   }, 300_000);
 
-  it("aims a teleport with the right thumbstick, places me at the headset, and confirms a stop on an in-world panel", async () => {
-    const target = guests().find((g) => g.status === "running" && !g.template && !g.lock);
+  it("aims a teleport with the right thumbstick, places me at the headset, and confirms a stop and a typed-name delete on in-world panels", async () => {
+    // The shortest name: it is typed key by key with a ray at the end, and each press takes several XR frames.
+    const [target] = guests()
+      .filter((g) => g.status === "running" && !g.template && !g.lock)
+      .sort((a, b) => a.name.length - b.name.length);
     if (!target) throw new Error("the simulator has no running guest to stop");
     const key = guestKey(proximity.clusterId, target.vmid);
 
@@ -184,6 +188,49 @@ describe("celebration, reduced motion and confirming in the headset", () => {
     await pressAt(page, "right", (await page.evaluate(() => window.__proximityXr!.confirmButtonPoint("confirm")))!);
     await page.waitForFunction(() => window.__proximityXr!.confirmShown() === null, { timeout: 30_000 });
     await eventually(() => proximity.sim.model.getGuest(target.vmid)?.status === "stopped", `VM ${target.vmid} to stop in the simulator`, 60_000);
+
+    // Delete, once the panel shows it stopped: the name is typed on the keyboard below the question before Delete
+    // takes a press.
+    await page.waitForFunction((k) => window.__proximity!.ledStateOf(k) === "stopped", { timeout: 60_000 }, key);
+    await pressAt(page, "right", (await page.evaluate(() => window.__proximityXr!.panelOperationPoint("delete")))!);
+    await page.waitForFunction(() => window.__proximityXr!.confirmShown() !== null, { timeout: 30_000 });
+    const confirmShown = async () => (await page.evaluate(() => window.__proximityXr!.confirmShown()))!;
+    expect(await confirmShown()).toEqual({
+      title: `Delete ${target.name}?`,
+      message: confirmationFor("guest.delete", subject, { cluster: proximity.clusterId, vmid: target.vmid, confirmName: target.name }),
+      typedPrompt: `Type ${target.name} to confirm`,
+      typed: "",
+      canConfirm: false,
+    });
+    const press = async (key: string) => pressAt(page, "right", (await page.evaluate((k) => window.__proximityXr!.confirmKeyPoint(k), key))!);
+    // Delete is dimmed and takes no press before the name is typed.
+    await pressAt(page, "right", (await page.evaluate(() => window.__proximityXr!.confirmButtonPoint("confirm")))!);
+    expect(await confirmShown()).toMatchObject({ typed: "", canConfirm: false });
+    // A slip is rubbed out.
+    const slip = target.name.startsWith("x") ? "z" : "x";
+    await press(slip);
+    expect((await confirmShown()).typed).toBe(slip);
+    await press("backspace");
+    expect((await confirmShown()).typed).toBe("");
+    const typeName = async (chars: string) => {
+      for (const char of chars) {
+        if (char !== char.toLowerCase()) await press("shift");
+        await press(char);
+      }
+    };
+    await typeName(target.name.slice(0, -1));
+    expect(await confirmShown()).toMatchObject({ typed: target.name.slice(0, -1), canConfirm: false });
+    copyFileSync(await screenshot(page, "xr-delete"), "docs/screenshots/xr-delete.png");
+    await typeName(target.name.slice(-1));
+    expect(await confirmShown()).toMatchObject({ typed: target.name, canConfirm: true });
+    expect(proximity.sim.model.getGuest(target.vmid)).toBeDefined();
+    await pressAt(page, "right", (await page.evaluate(() => window.__proximityXr!.confirmButtonPoint("confirm")))!);
+    await page.waitForFunction(() => window.__proximityXr!.confirmShown() === null, { timeout: 30_000 });
+    await eventually(() => proximity.sim.model.getGuest(target.vmid) === undefined, `VM ${target.vmid} to be deleted in the simulator`, 60_000);
+    // The hall lets it go: no caddy and no LED; its panel stays, saying it was removed, with nothing left to press.
+    await page.waitForFunction((k) => !window.__proximity!.guestKeys().includes(k), { timeout: 60_000 }, key);
+    expect(await page.evaluate((k) => window.__proximity!.ledStateOf(k), key)).toBeNull();
+    expect(await page.evaluate(() => [window.__proximity!.openPanelKey, window.__proximityXr!.panelOperationPoint("delete"), window.__proximityXr!.panelActionPoint("guest.start")])).toEqual([key, null, null]);
 
     await page.$eval("[data-testid=enter-vr]", (button) => (button as HTMLButtonElement).click());
     await page.waitForFunction(() => window.__proximityXr!.state === "ready", { timeout: 30_000 });

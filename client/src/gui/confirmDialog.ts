@@ -62,7 +62,7 @@ export class ConfirmDialog {
     this.finish(false);
     const request = { title, message, confirmLabel, ...(typeToConfirm === undefined ? {} : { typeToConfirm }) };
     if (this.presenter) return this.presenter.ask(request);
-    const copy = confirmCopy(request, "desktop");
+    const copy = confirmCopy(request);
     this.title.textContent = copy.title;
     this.message.textContent = copy.message;
     this.confirmButton.textContent = copy.confirmLabel;

@@ -10,8 +10,11 @@ export type XrModeState = "ready" | "entering" | "in-xr" | "exiting";
  * - pointerRay(hand): a controller's ray in world space, or null before that controller appears.
  * - guestPoint(key), panelActionPoint(command), panelOperationPoint(operation): world points to aim a ray at;
  *   guestFacing(key): the caddy faces +z (1) or -z (-1); headPosition(): where the headset is in the hall.
- * - confirmShown(): the in-world confirmation's words while one is asked (null otherwise); confirmButtonPoint(which):
- *   the world point of its Confirm or Cancel button, null when not shown.
+ * - confirmShown(): the in-world confirmation's words while one is asked (null otherwise): with a name to type, its
+ *   prompt and what has been typed so far (both null when nothing needs typing); canConfirm: the action's button
+ *   takes a press now. confirmButtonPoint(which): the world point of its Confirm (enabled or not) or Cancel button,
+ *   null when not shown. confirmKeyPoint(key): the world point of the keyboard key that types `key` ("shift",
+ *   "backspace" or a character; a capital's key is its letter's, to press after "shift"), null when no name is asked.
  * - teleportTarget(): where the teleport ray last landed on the floor (its target mark), or null.
  * - viewerPosition(): where the hall places the user for presence, the audio listener and labels (the active camera).
  */
@@ -26,8 +29,9 @@ export interface ProximityXrDebug {
   headPosition(): Point | null;
   panelActionPoint(command: string): Point | null;
   panelOperationPoint(operation: string): Point | null;
-  confirmShown(): { title: string; message: string; elsewhere: string | null; canConfirm: boolean } | null;
+  confirmShown(): { title: string; message: string; typedPrompt: string | null; typed: string | null; canConfirm: boolean } | null;
   confirmButtonPoint(which: "confirm" | "cancel"): Point | null;
+  confirmKeyPoint(key: string): Point | null;
   teleportTarget(): Point | null;
   viewerPosition(): Point;
 }

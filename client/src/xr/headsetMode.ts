@@ -159,6 +159,10 @@ export class HeadsetMode {
         const point = self.worldConfirm?.buttonPoint(which);
         return point ? plain(point) : null;
       },
+      confirmKeyPoint: (key) => {
+        const point = self.worldConfirm?.keyPoint(key);
+        return point ? plain(point) : null;
+      },
       teleportTarget: () => {
         const point = self.xr?.teleportTarget;
         return point ? plain(point) : null;

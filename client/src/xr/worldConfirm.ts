@@ -9,7 +9,9 @@ import type { TextBlock } from "@babylonjs/gui/2D/controls/textBlock";
 import { confirmCopy, type ConfirmRequest } from "../gui/confirmRequest.ts";
 import type { PanelPlacement } from "../gui/guestPanel.ts";
 import { actionButton, buttonWorldPoint, glassPlane, text } from "../gui/panelControls.ts";
-import type { Theme } from "../theme.ts";
+import { withAlpha, type Theme } from "../theme.ts";
+import { NameKeyboard } from "./nameKeyboard.ts";
+import { keyFor, NOTHING_TYPED, pressKey, type Typing } from "./nameTyping.ts";
 import { CONFIRM_PANEL } from "./xrPanel.ts";
 
 const { px: PX, metres: SIZE } = CONFIRM_PANEL;
@@ -22,30 +24,38 @@ const ON_TOP = 1;
 export interface ShownConfirmation {
   title: string;
   message: string;
-  /** Why it cannot be accepted here, or null. */
-  elsewhere: string | null;
+  /** The label of the name field, or null when nothing needs typing. */
+  typedPrompt: string | null;
+  /** What has been typed so far, or null when nothing needs typing. */
+  typed: string | null;
+  /** Whether the action's button accepts a press now (with a name to type, only once it is typed exactly). */
   canConfirm: boolean;
 }
 
 /**
  * The headset's confirmation: a panel of the same words as the desktop dialog (`confirmCopy`), standing in front of
- * the guest panel and facing you, with Cancel and the action's button for a controller ray. A confirmation that
- * needs a name typed offers only Cancel and says to confirm on the desktop.
+ * the guest panel and facing you, with Cancel and the action's button for a controller ray. When the name must be
+ * typed, its field is on the panel and a keyboard hangs below it; the action's button stays dimmed until the field
+ * holds exactly the name.
  */
 export class WorldConfirm {
   readonly mesh: Mesh;
   private readonly texture: AdvancedDynamicTexture;
   private readonly title: TextBlock;
   private readonly message: TextBlock;
-  private readonly elsewhere: TextBlock;
+  private readonly prompt: TextBlock;
+  private readonly field: Rectangle;
+  private readonly typedText: TextBlock;
+  private readonly keyboard: NameKeyboard;
   private readonly cancelButton: Button;
   private readonly confirmButton: Button;
   private resolve: ((ok: boolean) => void) | null = null;
-  private shownCopy: ShownConfirmation | null = null;
+  private asked: { title: string; message: string; typedPrompt: string | null; name: string | null } | null = null;
+  private typing: Typing = NOTHING_TYPED;
 
   constructor(
     scene: Scene,
-    theme: Theme,
+    private readonly theme: Theme,
     private readonly events: { onOpen(mesh: Mesh): void; onClose(): void },
   ) {
     const t = theme;
@@ -66,12 +76,20 @@ export class WorldConfirm {
     this.message = text(t, "", { size: 34, height: 200 });
     this.message.textWrapping = true;
     this.message.textVerticalAlignment = Control.VERTICAL_ALIGNMENT_TOP;
-    this.elsewhere = text(t, "", { size: CONFIRM_PANEL.smallestTextPx, color: t.colors.textMuted, height: 130 });
-    this.elsewhere.textWrapping = true;
-    this.elsewhere.textVerticalAlignment = Control.VERTICAL_ALIGNMENT_TOP;
+    this.prompt = text(t, "", { size: CONFIRM_PANEL.smallestTextPx, weight: "600" });
+    this.field = new Rectangle("confirm-typed");
+    this.field.width = `${INNER}px`;
+    this.field.height = "80px";
+    this.field.thickness = 3;
+    this.field.cornerRadius = 12;
+    this.field.background = withAlpha(t.colors.text, 0.06);
+    this.typedText = text(t, "", { size: 42, mono: true });
+    this.typedText.paddingLeft = "20px";
+    this.field.addControl(this.typedText);
     body.addControl(this.title);
     body.addControl(this.message);
-    body.addControl(this.elsewhere);
+    body.addControl(this.prompt);
+    body.addControl(this.field);
 
     const buttons = new Rectangle("confirm-buttons");
     buttons.thickness = 0;
@@ -83,6 +101,8 @@ export class WorldConfirm {
     const half = Math.floor(INNER / 2) - 16;
     this.cancelButton = actionButton(t, "Cancel", "normal", half);
     this.confirmButton = actionButton(t, "", "destructive", half);
+    // Babylon fills a disabled button light grey, which glares on the dark glass: dimmed in its own colours instead.
+    this.confirmButton.disabledColor = this.confirmButton.background;
     for (const [button, align, ok] of [
       [this.cancelButton, Control.HORIZONTAL_ALIGNMENT_LEFT, false],
       [this.confirmButton, Control.HORIZONTAL_ALIGNMENT_RIGHT, true],
@@ -90,31 +110,44 @@ export class WorldConfirm {
       button.height = "104px";
       button.fontSize = 38;
       button.horizontalAlignment = align;
-      button.onPointerUpObservable.add(() => this.finish(ok));
+      button.onPointerUpObservable.add(() => {
+        if (!ok || this.accepts) this.finish(ok);
+      });
       buttons.addControl(button);
     }
+
+    this.keyboard = new NameKeyboard(scene, t, { mesh, height: SIZE.height }, (key) => {
+      this.typing = pressKey(this.typing, key);
+      this.showTyping();
+    });
+    this.keyboard.mesh.renderingGroupId = ON_TOP;
   }
 
   /** What is asked now, or null when closed. */
   get shown(): ShownConfirmation | null {
-    return this.shownCopy;
+    if (!this.asked) return null;
+    const { name, ...copy } = this.asked;
+    return { ...copy, typed: name === null ? null : this.typing.text, canConfirm: this.accepts };
   }
 
   /** Asks `request` at `placement` (in front of the eyes); resolves true only when its action's button is pressed. */
   ask(request: ConfirmRequest, placement: PanelPlacement): Promise<boolean> {
     this.finish(false);
-    const copy = confirmCopy(request, "headset");
+    const copy = confirmCopy(request);
+    const name = request.typeToConfirm ?? null;
+    this.asked = { title: copy.title, message: copy.message, typedPrompt: copy.typedPrompt, name };
     this.title.text = copy.title;
     this.message.text = copy.message;
-    this.elsewhere.text = copy.elsewhere ?? "";
-    this.elsewhere.isVisible = copy.elsewhere !== null;
-    this.confirmButton.isVisible = copy.confirmLabel !== null;
-    if (this.confirmButton.textBlock) this.confirmButton.textBlock.text = copy.confirmLabel ?? "";
-    this.shownCopy = { title: copy.title, message: copy.message, elsewhere: copy.elsewhere, canConfirm: copy.confirmLabel !== null };
+    this.prompt.text = copy.typedPrompt ?? "";
+    this.prompt.isVisible = this.field.isVisible = name !== null;
+    if (this.confirmButton.textBlock) this.confirmButton.textBlock.text = copy.confirmLabel;
+    this.typing = NOTHING_TYPED;
+    this.showTyping();
     this.mesh.position.set(placement.x, placement.y, placement.z);
     this.mesh.rotation.set(placement.pitch, placement.yaw, 0);
     this.mesh.scaling.setAll(placement.scale ?? 1);
     this.mesh.setEnabled(true);
+    this.keyboard.mesh.setEnabled(name !== null);
     this.events.onOpen(this.mesh);
     return new Promise((resolve) => (this.resolve = resolve));
   }
@@ -124,24 +157,47 @@ export class WorldConfirm {
     this.finish(false);
   }
 
-  /** World position of a button's centre (a controller aims at it), or null when it is not shown. */
+  /** World position of a button's centre (a controller aims at it, enabled or not), or null when nothing is asked. */
   buttonPoint(which: "confirm" | "cancel"): Vector3 | null {
-    const button = which === "confirm" ? this.confirmButton : this.cancelButton;
-    if (!this.shownCopy || !button.isVisible) return null;
-    return buttonWorldPoint(button, this.mesh, PX, SIZE);
+    if (!this.asked) return null;
+    return buttonWorldPoint(which === "confirm" ? this.confirmButton : this.cancelButton, this.mesh, PX, SIZE);
+  }
+
+  /**
+   * World position of the keyboard key that types `key` ("shift", "backspace" or a character; a capital's key is its
+   * letter's, to press after shift), or null when no name is asked for.
+   */
+  keyPoint(key: string): Vector3 | null {
+    return this.asked && this.asked.name !== null ? this.keyboard.keyPoint(keyFor(key)) : null;
   }
 
   dispose(): void {
     this.finish(false);
+    this.keyboard.dispose();
     this.texture.dispose();
     this.mesh.dispose();
+  }
+
+  /** Whether the action's button takes a press: always, unless a name is asked for and not yet typed exactly. */
+  private get accepts(): boolean {
+    const name = this.asked?.name ?? null;
+    return name === null || this.typing.text === name;
+  }
+
+  private showTyping(): void {
+    const { colors } = this.theme;
+    this.typedText.text = this.typing.text;
+    this.field.color = this.accepts ? colors.ok : withAlpha(colors.text, 0.35);
+    this.keyboard.showShift(this.typing.shift);
+    this.confirmButton.isEnabled = this.accepts;
+    this.confirmButton.alpha = this.accepts ? 1 : 0.45;
   }
 
   private finish(ok: boolean): void {
     const resolve = this.resolve;
     if (!resolve) return;
     this.resolve = null;
-    this.shownCopy = null;
+    this.asked = null;
     this.mesh.setEnabled(false);
     this.events.onClose();
     resolve(ok);

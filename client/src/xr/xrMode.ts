@@ -74,11 +74,13 @@ export class XrMode {
       }),
     ];
     // Rays reach what can be used in the headset (guests, their panel, the wrist menu) and pass through the rest;
-    // while a question is open (a confirmation), they reach only it.
+    // while a question is open (a confirmation), they reach only it and what hangs from it (its keyboard).
     experience.pointerSelection.raySelectionPredicate = (mesh) =>
       mesh.isEnabled() &&
       mesh.isVisible &&
-      (this.modal ? mesh === this.modal : app.view.isPickable(mesh) || mesh === app.panel.mesh || mesh.name === "wrist-menu");
+      (this.modal
+        ? mesh === this.modal || mesh.isDescendantOf(this.modal)
+        : app.view.isPickable(mesh) || mesh === app.panel.mesh || mesh.name === "wrist-menu");
     experience.baseExperience.onStateChangedObservable.add((state) => {
       this.stateName = STATE_NAMES[state];
       // Babylon hands the engine's render loop to the XR session as it enters; without a loop, no XR frame comes.
@@ -151,7 +153,7 @@ export class XrMode {
     return this.teleportAim;
   }
 
-  /** While `mesh` is set (an open confirmation), controller rays reach only it; null lets them reach the hall again. */
+  /** While `mesh` is set (an open confirmation), rays reach only it and its children; null lets them reach the hall. */
   setModal(mesh: AbstractMesh | null): void {
     this.modal = mesh;
   }

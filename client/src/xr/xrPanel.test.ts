@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PANEL_SIZE } from "../gui/guestPanel.ts";
-import { CONFIRM_PANEL, textAngle, XR_CONFIRM, XR_PANEL, xrConfirmPlacement, xrPanelPlacement } from "./xrPanel.ts";
+import { CONFIRM_PANEL, NAME_KEYBOARD_PANEL, textAngle, XR_CONFIRM, XR_PANEL, xrConfirmPlacement, xrPanelPlacement } from "./xrPanel.ts";
 
 describe("xrPanelPlacement", () => {
   it("puts the panel at arm's length straight ahead, below the eyes, facing the viewer", () => {
@@ -39,5 +39,14 @@ describe("xrConfirmPlacement", () => {
     const { px, metres, smallestTextPx } = CONFIRM_PANEL;
     expect(metres.width / metres.height).toBeCloseTo(px.width / px.height);
     expect(textAngle(smallestTextPx, px.height, metres.height, XR_CONFIRM.scale, distance)).toBeGreaterThanOrEqual(needed);
+  });
+});
+
+describe("the name keyboard's panel", () => {
+  it("is as wide as the confirmation above it, with keys at least 3 cm across", () => {
+    const { px, metres, keyPx } = NAME_KEYBOARD_PANEL;
+    expect(metres.width / metres.height).toBeCloseTo(px.width / px.height);
+    expect(metres.width).toBe(CONFIRM_PANEL.metres.width);
+    expect((keyPx / px.width) * metres.width).toBeGreaterThanOrEqual(0.03);
   });
 });

@@ -22,6 +22,12 @@ export const XR_CONFIRM = { distance: 0.55, drop: 0.06, scale: 1 } as const;
 /** The confirmation panel's texture (px) and size in the world (m); its smallest text is `smallestTextPx` tall. */
 export const CONFIRM_PANEL = { px: { width: 1000, height: 640 }, metres: { width: 0.5, height: 0.32 }, smallestTextPx: 30 } as const;
 
+/**
+ * The keyboard a name is typed on hangs just below its confirmation, in the same plane; `keyPx` of its `px.width`
+ * makes a key 4 cm across, easy to hit with a controller ray at arm's length.
+ */
+export const NAME_KEYBOARD_PANEL = { px: { width: 1000, height: 400 }, metres: { width: 0.5, height: 0.2 }, keyPx: 80, gapMetres: 0.015 } as const;
+
 export function xrPanelPlacement(head: HeadPose): PanelPlacement {
   return placeAhead(head, XR_PANEL);
 }
