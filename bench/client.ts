@@ -37,6 +37,8 @@ interface ScenarioResult {
   returningFirstFrameMs: number;
   /** The loading screen's steps on that returning visit, each with when it began (ms from navigation). */
   phases: Phase[];
+  /** Main-thread time in shader compile and link calls from navigation to that first frame. */
+  shaderBeforeFrameMs: number;
   drawCalls: number;
   frames: number;
   rafP50: number;
@@ -49,7 +51,32 @@ interface ScenarioResult {
 interface Phase {
   step: string;
   atMs: number;
+  /** Main-thread time inside WebGL shader compile and link calls during this step (see SHADER_WAIT_PROBE). */
+  shaderMs: number;
 }
+
+/**
+ * Times the page's WebGL shader compile and link calls (the calls that wait for a compiled program) on the main
+ * thread. SwiftShader offers no KHR_parallel_shader_compile, so there every compile holds the page's thread, while a
+ * GPU browser with the extension compiles beside it and Babylon polls. A string, not a function: see the frame sampler.
+ */
+const SHADER_WAIT_PROBE = `(() => {
+  const waits = [];
+  Object.defineProperty(window, "__shaderWaits", { value: waits });
+  for (const proto of [WebGL2RenderingContext.prototype, WebGLRenderingContext.prototype]) {
+    for (const name of ["compileShader", "linkProgram", "getShaderParameter", "getProgramParameter"]) {
+      const original = proto[name];
+      proto[name] = function (...args) {
+        const start = performance.now();
+        try {
+          return original.apply(this, args);
+        } finally {
+          waits.push([start, performance.now() - start]);
+        }
+      };
+    }
+  }
+})()`;
 
 const log = (line: string) => console.error(`[bench:client ${new Date().toISOString().slice(11, 19)}] ${line}`);
 
@@ -180,15 +207,24 @@ async function runScenario(browser: Browser, spec: { guests: number; nodes: numb
   const tab = await browser.newPage();
   cleanups.push(() => closePageAndAwaitLeave(tab));
   tab.on("pageerror", (error) => pageErrors.push(error instanceof Error ? error.message : String(error)));
+  await tab.evaluateOnNewDocument(SHADER_WAIT_PROBE);
   await tab.goto(proximity.httpUrl);
   await tab.waitForFunction(() => window.__proximity?.ready === true, { timeout: READY_TIMEOUT_MS, polling: 100 });
-  const returning = await tab.evaluate(() => ({
-    firstFrameMs: window.__proximity!.firstFrameMs!,
-    phases: performance
+  const returning = await tab.evaluate(() => {
+    const marks = performance
       .getEntriesByType("mark")
       .filter((m) => m.name.startsWith("loading: "))
-      .map((m) => ({ step: m.name.slice("loading: ".length), atMs: Math.round(m.startTime) })),
-  }));
+      .map((m) => ({ step: m.name.slice("loading: ".length), atMs: m.startTime }));
+    const waits = (window as unknown as { __shaderWaits: [number, number][] }).__shaderWaits;
+    const firstFrameMs = window.__proximity!.firstFrameMs!;
+    const phases = marks.map((mark, i) => {
+      const end = marks[i + 1]?.atMs ?? firstFrameMs;
+      const shaderMs = waits.filter(([at]) => at >= mark.atMs && at < end).reduce((sum, [, took]) => sum + took, 0);
+      return { step: mark.step, atMs: Math.round(mark.atMs), shaderMs: Math.round(shaderMs) };
+    });
+    const shaderBeforeFrameMs = Math.round(waits.filter(([at]) => at < firstFrameMs).reduce((sum, [, took]) => sum + took, 0));
+    return { firstFrameMs, phases, shaderBeforeFrameMs };
+  });
   log(`returning visit: first frame at ${returning.firstFrameMs} ms`);
 
   await cleanUp(keep);
@@ -199,6 +235,7 @@ async function runScenario(browser: Browser, spec: { guests: number; nodes: numb
     signInToFrameMs: Math.round(firstFrameMs - submittedAt),
     returningFirstFrameMs: returning.firstFrameMs,
     phases: returning.phases,
+    shaderBeforeFrameMs: returning.shaderBeforeFrameMs,
     drawCalls: sample.maxDrawCalls,
     frames: sample.deltas.length,
     rafP50: percentile(sample.deltas, 50),
@@ -212,22 +249,23 @@ async function runScenario(browser: Browser, spec: { guests: number; nodes: numb
 const mb = (bytes: number) => `${(bytes / 1e6).toFixed(2)} MB`;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const stepTimes = (phases: Phase[], endMs: number) =>
-  phases.map((p, i) => `${p.step} @${p.atMs} (${(phases[i + 1]?.atMs ?? endMs) - p.atMs})`).join(" → ");
+  phases.map((p, i) => `${p.step} @${p.atMs} (${(phases[i + 1]?.atMs ?? endMs) - p.atMs}${p.shaderMs > 0 ? `, shaders ${p.shaderMs}` : ""})`).join(" → ");
 const verdict = (ok: boolean) => (ok ? "PASS" : "FAIL");
 
 let failed = false;
 const results: ScenarioResult[] = [];
 let chromiumVersion = "unknown";
 let webglRenderer = "unknown";
+let parallelCompile = false;
 try {
   const chromium = await launchChromium();
   cleanups.push(chromium.close);
   chromiumVersion = await chromium.browser.version();
   const probe = await chromium.browser.newPage();
-  webglRenderer = await probe.evaluate(() => {
+  [webglRenderer, parallelCompile] = await probe.evaluate(() => {
     const gl = document.createElement("canvas").getContext("webgl2");
     const info = gl?.getExtension("WEBGL_debug_renderer_info");
-    return gl && info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : "no WebGL2";
+    return [gl && info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : "no WebGL2", gl?.getExtension("KHR_parallel_shader_compile") != null] as const;
   });
   await probe.close();
   for (const spec of SCENARIOS) {
@@ -254,6 +292,7 @@ const conditions = [
   `browser:    ${chromiumVersion}, headless, 1280×720, software WebGL via SwiftShader (${webglRenderer})`,
   `gpu:        ${webglRenderer.includes("SwiftShader") ? "none used: every frame is rasterised in software on the CPU" : webglRenderer}`,
   `server:     in-process (simulator over HTTPS + Postgres + world room) on loopback, same 2 cores as the browser;\n               sync every 2 s (the server's default), simulator status refresh every 10 s`,
+  `shaders:    KHR_parallel_shader_compile ${parallelCompile ? "offered: programs compile beside the page's thread" : "not offered: every shader compile holds the page's thread"}`,
   `frames:     ${SAMPLE_MS / 1000} s idle after the first frame; frames = rAF callbacks in that window; rAF = interval between them;\n               Babylon = its CPU frame-time counter (SwiftShader's rasterising runs in the GPU process, outside it)`,
 ];
 
@@ -309,8 +348,10 @@ console.log(
     line(widths.map((w) => "-".repeat(w))),
     ...rows.map(line),
     "",
-    "loading steps on the returning visit (ms from navigation when each began; the step's time is the gap to the next)",
+    "loading steps on the returning visit (ms from navigation when each began; the step's time is the gap to the next;",
+    "shaders = main-thread ms inside WebGL shader compile and link calls during the step)",
     ...results.map((r) => `  ${r.guestCount.toLocaleString("en-US")} guests: ${stepTimes(r.phases, r.returningFirstFrameMs)}`),
+    ...results.map((r) => `  ${r.guestCount.toLocaleString("en-US")} guests: ${r.shaderBeforeFrameMs} ms of the ${r.returningFirstFrameMs} ms to the first frame waited on shader compiles`),
     "",
     "targets",
     ...targets.map(([what, value, v]) => `  ${v}  ${what}: ${value}`),

@@ -8,6 +8,7 @@ import "@fontsource/jetbrains-mono/latin-700.css";
 import "./gui/styles.css";
 import { Engine } from "@babylonjs/core/Engines/engine";
 import { Callbacks } from "@colyseus/sdk";
+import type { CommandName } from "../../shared/src/commands.ts";
 import type { Role } from "../../shared/src/protocol.ts";
 import { CommandRunner, type SendCommand } from "./app/commandRunner.ts";
 import { installDebugHook } from "./app/debugHook.ts";
@@ -34,7 +35,6 @@ import { DeployCelebration } from "./scene/celebration.ts";
 import type { Theme } from "./theme.ts";
 import { ThemeSession } from "./theme/themeSession.ts";
 import { HeadsetMode } from "./xr/headsetMode.ts";
-import { headsetOperation } from "./xr/headsetOperations.ts";
 
 /** How often the self-healing feed rewrites its "3 min ago" ages when nothing else changes. */
 const EVENT_AGE_REFRESH_MS = 15_000;
@@ -94,10 +94,11 @@ async function boot(): Promise<void> {
   for (const type of ["pointerdown", "keydown", "touchstart"]) addEventListener(type, unlock, { capture: true });
 
   const confirm = new ConfirmDialog(overlay);
+  const api = new ApiClient(endpoint.httpUrl, () => session?.token);
   const ops = new OperationsUi({
     overlay,
     estate,
-    api: new ApiClient(endpoint.httpUrl, () => session?.token),
+    api,
     runner: () => runner,
     role,
     confirm: (title, message, label) => confirm.ask(title, message, label),
@@ -165,15 +166,8 @@ async function boot(): Promise<void> {
       if (key) sounds.hover();
     },
     onMouseLook: (locked) => deck.setCrosshair(locked, app.hoveredKey !== null),
-    // Management forms are desktop sheets, which a headset does not show (client/src/xr/headsetOperations.ts).
-    onOperation: (key, operation) => {
-      if (!headset.active) return ops.openOperation(key, operation);
-      const inHeadset = headsetOperation(operation);
-      const guest = estate.guests.get(key);
-      if (inHeadset.kind === "notice") app.panel.setNotice({ text: inHeadset.text, tone: "info" });
-      else if (guest && inHeadset.command === "guest.backup") void runner.send("guest.backup", { cluster: guest.clusterId, vmid: guest.vmid }, key);
-      else if (guest) void runner.send("guest.delete", { cluster: guest.clusterId, vmid: guest.vmid, confirmName: guest.name || String(guest.vmid) }, key);
-    },
+    // Management forms are desktop sheets, which a headset does not show: there, the headset asks in the world.
+    onOperation: (key, operation) => (headset.active ? headset.operate(key, operation) : ops.openOperation(key, operation)),
     onOpenApp: (url) => void window.open(url, "_blank", "noopener"),
     onOpenCatalog: () => ops.openCatalog(),
     canDragToMigrate: () => ops.canMigrate(),
@@ -275,6 +269,9 @@ async function boot(): Promise<void> {
   const headset = new HeadsetMode({
     app,
     estate,
+    api,
+    role,
+    send: (request, key) => runner.send<CommandName>(request.name, request.payload, key),
     theme,
     now,
     confirm,

@@ -30,7 +30,8 @@ async function switchTheme(page: Page, name: string): Promise<void> {
 /**
  * The three themes and headset mode with an emulated Quest 3, in one signed-in page: themes switch in the HUD, which
  * reloads the page, and come back from the user's stored choice; in VR a controller ray selects a guest and presses
- * Start on its panel, and the simulator starts it.
+ * Start on its panel, and the simulator starts it; then it takes a snapshot, adds a core and backs the guest up from
+ * the headset.
  */
 describe("headset mode and themes in a browser", () => {
   let proximity: TestProximity;
@@ -71,7 +72,7 @@ describe("headset mode and themes in a browser", () => {
     expect(hall.foreignRequests).toEqual([]);
   }, 300_000);
 
-  it("enters VR with an emulated headset, selects a guest with a controller ray and starts it from its panel", async () => {
+  it("enters VR with an emulated headset, selects a guest with a controller ray, starts it, and snapshots, resizes and backs it up in the world", async () => {
     const { page } = hall;
     const stopped = proximity.sim.model.listGuests().find((g) => g.status === "stopped" && !g.template && !g.lock);
     if (!stopped) throw new Error("the simulator has no stopped guest to start");
@@ -101,10 +102,35 @@ describe("headset mode and themes in a browser", () => {
     await eventually(() => proximity.sim.model.getGuest(stopped.vmid)?.status === "running", `VM ${stopped.vmid} to start in the simulator`, 60_000);
     await page.waitForFunction((k) => window.__proximity!.ledStateOf(k) === "running", { timeout: 60_000 }, key);
 
-    // A management form is a desktop sheet the headset cannot show: the panel says so, and no sheet opens unseen.
-    await pressAt(page, "right", (await page.evaluate(() => window.__proximityXr!.panelOperationPoint("clone")))!);
-    await page.waitForFunction(() => /Clone opens a form on the desktop screen/.test(window.__proximity!.panelOperationText() ?? ""), { timeout: 30_000 });
-    expect(await page.evaluate(() => document.querySelector("dialog[open]"))).toBeNull();
+    // Management forms come up in the world as rows of buttons (no desktop sheet opens unseen). Snapshots: the list
+    // loads, and "Take now" takes one named from the time.
+    const openForm = async (operation: string, firstRow: string) => {
+      await pressAt(page, "right", (await page.evaluate((o) => window.__proximityXr!.panelOperationPoint(o), operation))!);
+      await page.waitForFunction((id) => window.__proximityXr!.formShown()?.rows[0]?.id === id && window.__proximityXr!.formShown()!.status === "", { timeout: 30_000 }, firstRow);
+      expect(await page.evaluate(() => document.querySelector("dialog[open]"))).toBeNull();
+      return (await page.evaluate(() => window.__proximityXr!.formShown()))!;
+    };
+    const snapshots = await openForm("snapshots", "new");
+    expect(snapshots.title).toBe(`Snapshots of ${stopped.name}`);
+    const snapname = snapshots.rows[0]!.detail;
+    expect(snapname).toMatch(/^vr-\d{8}-\d{6}$/);
+    await pressAt(page, "right", (await page.evaluate(() => window.__proximityXr!.formActionPoint("new", "take")))!);
+    await page.waitForFunction(() => window.__proximityXr!.formShown() === null, { timeout: 30_000 });
+    await eventually(() => proximity.sim.model.getGuest(stopped.vmid)?.snapshots.includes(snapname) === true, `snapshot ${snapname} of VM ${stopped.vmid} in the simulator`, 60_000);
+    await page.waitForFunction((k) => window.__proximity!.ledStateOf(k) === "running", { timeout: 60_000 }, key);
+
+    // Resize: one change per button; a core more needs no confirmation.
+    const cores = proximity.sim.model.getGuest(stopped.vmid)!.cores;
+    const resize = await openForm("resize", "cores");
+    expect(resize.rows.map((r) => [r.id, r.detail])).toContainEqual(["cores", `now ${cores} core${cores === 1 ? "" : "s"}`]);
+    await lowerLeftHand(page);
+    await xrFrames(page, 3);
+    copyFileSync(await screenshot(page, "xr-form"), "docs/screenshots/xr-form.png");
+    await pressAt(page, "right", (await page.evaluate(() => window.__proximityXr!.formActionPoint("cores", "more")))!);
+    await page.waitForFunction(() => window.__proximityXr!.formShown() === null, { timeout: 30_000 });
+    await eventually(() => proximity.sim.model.getGuest(stopped.vmid)?.cores === cores + 1, `VM ${stopped.vmid} to have ${cores + 1} cores in the simulator`, 60_000);
+    await page.waitForFunction((k) => window.__proximity!.ledStateOf(k) === "running", { timeout: 60_000 }, key);
+
     // "Back up now" needs no answers: it runs from the headset, to the storage the server picks.
     await pressAt(page, "right", (await page.evaluate(() => window.__proximityXr!.panelOperationPoint("backup")))!);
     await eventually(

@@ -38,3 +38,9 @@ export function formatAge(thenMs: number, nowMs: number): string {
   if (s < 3600) return `${Math.floor(s / 60)} min ago`;
   return `${Math.floor(s / 3600)} h ago`;
 }
+
+/** A date and time in the user's locale, to the minute; "—" when unknown. */
+export function formatDate(epochMs: number | null): string {
+  if (epochMs === null || !Number.isFinite(epochMs)) return "—";
+  return new Date(epochMs).toLocaleString(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+}

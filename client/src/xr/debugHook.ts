@@ -15,6 +15,9 @@ export type XrModeState = "ready" | "entering" | "in-xr" | "exiting";
  *   takes a press now. confirmButtonPoint(which): the world point of its Confirm (enabled or not) or Cancel button,
  *   null when not shown. confirmKeyPoint(key): the world point of the keyboard key that types `key` ("shift",
  *   "backspace" or a character; a capital's key is its letter's, to press after "shift"), null when no name is asked.
+ * - formShown(): the management form's page while one is open (null otherwise): title, page/pages, status and rows,
+ *   each with its actions and whether they can be used; formActionPoint(row, action) and formFooterPoint(which): the
+ *   world point of a button on the page shown, null when not shown.
  * - teleportTarget(): where the teleport ray last landed on the floor (its target mark), or null.
  * - viewerPosition(): where the hall places the user for presence, the audio listener and labels (the active camera).
  */
@@ -32,8 +35,20 @@ export interface ProximityXrDebug {
   confirmShown(): { title: string; message: string; typedPrompt: string | null; typed: string | null; canConfirm: boolean } | null;
   confirmButtonPoint(which: "confirm" | "cancel"): Point | null;
   confirmKeyPoint(key: string): Point | null;
+  formShown(): ShownFormCopy | null;
+  formActionPoint(row: string, action: string): Point | null;
+  formFooterPoint(which: "back" | "more" | "close"): Point | null;
   teleportTarget(): Point | null;
   viewerPosition(): Point;
+}
+
+/** A management form as the tests read it (the shape of worldForm.ts's ShownForm, which the tests cannot import). */
+export interface ShownFormCopy {
+  title: string;
+  page: number;
+  pages: number;
+  rows: { id: string; label: string; detail: string; actions: { id: string; label: string; usable: boolean }[] }[];
+  status: string;
 }
 
 declare global {

@@ -1,19 +1,27 @@
 import { Ray } from "@babylonjs/core/Culling/ray";
 import { Vector3 } from "@babylonjs/core/Maths/math.vector";
+import type { Role } from "../../../shared/src/protocol.ts";
 import type { HallApp } from "../app/hallApp.ts";
 import type { ConfirmDialog } from "../gui/confirmDialog.ts";
 import { h } from "../gui/dom.ts";
 import type { Estate } from "../model/estate.ts";
+import type { GuestOperationId } from "../model/guestOperations.ts";
+import type { ApiClient } from "../net/api.ts";
 import type { Theme } from "../theme.ts";
 import type { Point, ProximityXrDebug, XrModeState } from "./debugHook.ts";
+import type { CommandRequest } from "./headsetForms.ts";
+import type { HeadsetOperator } from "./headsetOperator.ts";
 import { browserXr, detectImmersiveVr } from "./xrSupport.ts";
 import type { WorldConfirm } from "./worldConfirm.ts";
+import type { WorldForm } from "./worldForm.ts";
 import type { XrMode } from "./xrMode.ts";
-import { xrConfirmPlacement } from "./xrPanel.ts";
+import { xrConfirmPlacement, xrFormPlacement } from "./xrPanel.ts";
 
 export interface HeadsetOptions {
   app: HallApp;
   estate: Estate;
+  api: ApiClient;
+  role(): Role;
   theme: Theme;
   now(): number;
   /** The desktop confirmation dialog: in the headset, its questions are asked in the world instead. */
@@ -22,6 +30,8 @@ export interface HeadsetOptions {
   addControl(control: HTMLElement): void;
   beforeRender(): void;
   onSelect(key: string): void;
+  /** Sends through the command runner (its confirmation included); the operation id, or null when declined or refused. */
+  send(request: CommandRequest, key: string): Promise<string | null>;
 }
 
 const plain = (v: Point): Point => ({ x: v.x, y: v.y, z: v.z });
@@ -33,6 +43,8 @@ const plain = (v: Point): Point => ({ x: v.x, y: v.y, z: v.z });
 export class HeadsetMode {
   private xr: XrMode | null = null;
   private worldConfirm: WorldConfirm | null = null;
+  private worldForm: WorldForm | null = null;
+  private operator: HeadsetOperator | null = null;
   private reason: string | null = null;
   private readonly button: HTMLButtonElement;
   private readonly note: HTMLSpanElement;
@@ -59,12 +71,23 @@ export class HeadsetMode {
     }
     let WristMenu: typeof import("./wristMenu.ts").WristMenu;
     let WorldConfirmPanel: typeof import("./worldConfirm.ts").WorldConfirm;
+    let formModule: typeof import("./worldForm.ts");
+    let operatorModule: typeof import("./headsetOperator.ts");
     try {
       // Loaded only where a headset can be used: WebXR support is a large part of the client otherwise.
       const [xrModule, menuModule, confirmModule] = await Promise.all([import("./xrMode.ts"), import("./wristMenu.ts"), import("./worldConfirm.ts")]);
+      [formModule, operatorModule] = await Promise.all([import("./worldForm.ts"), import("./headsetOperator.ts")]);
       WristMenu = menuModule.WristMenu;
       WorldConfirmPanel = confirmModule.WorldConfirm;
-      this.xr = await xrModule.XrMode.create({ ...this.options, onStateChange: (state) => this.onStateChange(state) });
+      this.xr = await xrModule.XrMode.create({
+        ...this.options,
+        // Choosing another guest leaves the form of the one before.
+        onSelect: (key) => {
+          this.worldForm?.close();
+          this.options.onSelect(key);
+        },
+        onStateChange: (state) => this.onStateChange(state),
+      });
     } catch (error) {
       this.unavailable(`VR could not be set up: ${error instanceof Error ? error.message : String(error)}`);
       return;
@@ -76,6 +99,23 @@ export class HeadsetMode {
       onOpen: (mesh) => this.xr?.setModal(mesh),
       onClose: () => this.xr?.setModal(null),
     });
+    const { app, estate, api, role, now, send, theme } = this.options;
+    const form = new formModule.WorldForm(app.hall.scene, theme, {
+      onAction: (action) => (action.request ? this.operator!.act(action.request, action.started) : Promise.resolve(false)),
+      onClose: () => this.operator?.closed(),
+    });
+    this.worldForm = form;
+    this.operator = new operatorModule.HeadsetOperator(form, {
+      estate,
+      api,
+      role,
+      now,
+      send,
+      notice: (key, text) => {
+        if (app.panel.openKey === key) app.panel.setNotice({ text, tone: "info" });
+      },
+      placement: () => xrFormPlacement(this.xr!.headPose()),
+    });
     const menu = new WristMenu(this.options.app.hall.scene, this.options.theme, this.options.estate, {
       onPick: (key) => this.xr?.goTo(key),
       onExit: () => void this.xr?.exit(),
@@ -86,6 +126,11 @@ export class HeadsetMode {
     this.xr.experience.input.onControllerRemovedObservable.add((controller) => {
       if (controller.inputSource.handedness === "left") menu.detach();
     });
+  }
+
+  /** A management button on a guest's panel was pressed in the headset. */
+  operate(key: string, operation: GuestOperationId): void {
+    this.operator?.operate(key, operation);
   }
 
   private unavailable(reason: string): void {
@@ -114,6 +159,8 @@ export class HeadsetMode {
     } else if (state === "ready") {
       confirm.presentIn(null);
     }
+    // A form belongs to the headset session it was opened in.
+    if (state !== "in-xr") this.worldForm?.close();
     this.button.textContent = state === "in-xr" ? "◭ Exit VR" : "◭ Enter VR";
     this.button.setAttribute("aria-pressed", String(state === "in-xr"));
     document.documentElement.dataset.xr = state;
@@ -161,6 +208,18 @@ export class HeadsetMode {
       },
       confirmKeyPoint: (key) => {
         const point = self.worldConfirm?.keyPoint(key);
+        return point ? plain(point) : null;
+      },
+      formShown: () => {
+        const shown = self.worldForm?.shown;
+        return shown ? structuredClone(shown) : null;
+      },
+      formActionPoint: (row, action) => {
+        const point = self.worldForm?.actionPoint(row, action);
+        return point ? plain(point) : null;
+      },
+      formFooterPoint: (which) => {
+        const point = self.worldForm?.footerPoint(which);
         return point ? plain(point) : null;
       },
       teleportTarget: () => {

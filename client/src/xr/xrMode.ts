@@ -13,7 +13,7 @@ import { EYE_HEIGHT, viewpointFor } from "../controls/glide.ts";
 import type { Theme } from "../theme.ts";
 import type { XrModeState } from "./debugHook.ts";
 import { stickStep } from "./locomotion.ts";
-import { xrPanelPlacement, type HeadPose } from "./xrPanel.ts";
+import { FORM_MESH, xrPanelPlacement, type HeadPose } from "./xrPanel.ts";
 
 export interface XrModeOptions {
   app: HallApp;
@@ -73,14 +73,14 @@ export class XrMode {
         if (mesh.name === FLOOR) teleportation.removeFloorMesh(mesh);
       }),
     ];
-    // Rays reach what can be used in the headset (guests, their panel, the wrist menu) and pass through the rest;
+    // Rays reach what can be used in the headset (guests, their panel, the wrist menu, a management form) and pass through the rest;
     // while a question is open (a confirmation), they reach only it and what hangs from it (its keyboard).
     experience.pointerSelection.raySelectionPredicate = (mesh) =>
       mesh.isEnabled() &&
       mesh.isVisible &&
       (this.modal
         ? mesh === this.modal || mesh.isDescendantOf(this.modal)
-        : app.view.isPickable(mesh) || mesh === app.panel.mesh || mesh.name === "wrist-menu");
+        : app.view.isPickable(mesh) || mesh === app.panel.mesh || mesh.name === "wrist-menu" || mesh.name === FORM_MESH);
     experience.baseExperience.onStateChangedObservable.add((state) => {
       this.stateName = STATE_NAMES[state];
       // Babylon hands the engine's render loop to the XR session as it enters; without a loop, no XR frame comes.

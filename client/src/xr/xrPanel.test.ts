@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { PANEL_SIZE } from "../gui/guestPanel.ts";
-import { CONFIRM_PANEL, NAME_KEYBOARD_PANEL, textAngle, XR_CONFIRM, XR_PANEL, xrConfirmPlacement, xrPanelPlacement } from "./xrPanel.ts";
+import { CONFIRM_PANEL, FORM_PANEL, NAME_KEYBOARD_PANEL, textAngle, XR_CONFIRM, XR_FORM, XR_PANEL, xrConfirmPlacement, xrFormPlacement, xrPanelPlacement } from "./xrPanel.ts";
 
 describe("xrPanelPlacement", () => {
   it("puts the panel at arm's length straight ahead, below the eyes, facing the viewer", () => {
@@ -39,6 +39,24 @@ describe("xrConfirmPlacement", () => {
     const { px, metres, smallestTextPx } = CONFIRM_PANEL;
     expect(metres.width / metres.height).toBeCloseTo(px.width / px.height);
     expect(textAngle(smallestTextPx, px.height, metres.height, XR_CONFIRM.scale, distance)).toBeGreaterThanOrEqual(needed);
+  });
+});
+
+describe("xrFormPlacement", () => {
+  const head = { position: { x: 2, y: 1.7, z: -3 }, yaw: Math.PI / 2 };
+
+  it("stands a management form between the confirmation it may ask and the guest panel", () => {
+    const ahead = (p: { x: number }) => p.x - head.position.x;
+    expect(ahead(xrFormPlacement(head))).toBeGreaterThan(ahead(xrConfirmPlacement(head)));
+    expect(ahead(xrFormPlacement(head))).toBeLessThan(ahead(xrPanelPlacement(head)));
+  });
+
+  it("makes the form's smallest text at least as large to the eye as 1.5 cm at 0.6 m", () => {
+    const needed = 2 * Math.atan(0.015 / 2 / 0.6);
+    const distance = Math.hypot(XR_FORM.distance, XR_FORM.drop);
+    const { px, metres, smallestTextPx } = FORM_PANEL;
+    expect(metres.width / metres.height).toBeCloseTo(px.width / px.height);
+    expect(textAngle(smallestTextPx, px.height, metres.height, XR_FORM.scale, distance)).toBeGreaterThanOrEqual(needed);
   });
 });
 

@@ -23,6 +23,18 @@ export const XR_CONFIRM = { distance: 0.55, drop: 0.06, scale: 1 } as const;
 export const CONFIRM_PANEL = { px: { width: 1000, height: 640 }, metres: { width: 0.5, height: 0.32 }, smallestTextPx: 30 } as const;
 
 /**
+ * A management form stands a little further than a confirmation, so that the confirmation of what it sends comes up
+ * in front of it; 1.3 times the size at 0.65 m, its smallest text (32 px of 1200) is as readable as the confirmation's.
+ */
+export const XR_FORM = { distance: 0.65, drop: 0.08, scale: 1.3 } as const;
+
+/** The form panel's texture (px) and unscaled size in the world (m). */
+export const FORM_PANEL = { px: { width: 1200, height: 940 }, metres: { width: 0.5, height: (0.5 * 940) / 1200 }, smallestTextPx: 32 } as const;
+
+/** The form's mesh name: controller rays may reach it (XrMode's selection predicate). */
+export const FORM_MESH = "world-form";
+
+/**
  * The keyboard a name is typed on hangs just below its confirmation, in the same plane; `keyPx` of its `px.width`
  * makes a key 4 cm across, easy to hit with a controller ray at arm's length.
  */
@@ -34,6 +46,10 @@ export function xrPanelPlacement(head: HeadPose): PanelPlacement {
 
 export function xrConfirmPlacement(head: HeadPose): PanelPlacement {
   return placeAhead(head, XR_CONFIRM);
+}
+
+export function xrFormPlacement(head: HeadPose): PanelPlacement {
+  return placeAhead(head, XR_FORM);
 }
 
 /** `distance` ahead of the eyes, `drop` below them, tilted up to face them. */

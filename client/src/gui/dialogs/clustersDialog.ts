@@ -1,6 +1,7 @@
 import type { ApiClient, Certificate, ClusterEntry } from "../../net/api.ts";
 import { clear, h } from "../dom.ts";
-import { button, field, formatDate, input, Sheet, statusLine } from "./sheet.ts";
+import { button, field, input, Sheet, statusLine } from "./sheet.ts";
+import { formatDate } from "../../model/format.ts";
 
 export interface ClustersDeps {
   api: ApiClient;

@@ -1,10 +1,10 @@
 import { validateCommand } from "../../model/commandForms.ts";
-import { formatMiB } from "../../model/format.ts";
+import { formatDate, formatMiB } from "../../model/format.ts";
 import { listActionReason } from "../../model/guestOperations.ts";
 import type { Backup, Snapshot } from "../../net/api.ts";
 import { clear, h } from "../dom.ts";
 import type { OpsSection } from "./guestOpsForms.ts";
-import { button, field, formatDate, input, statusLine, table } from "./sheet.ts";
+import { button, field, input, statusLine, table } from "./sheet.ts";
 
 /** Sends a list action and reloads the list when its operation ends. */
 async function act(s: OpsSection, status: ReturnType<typeof statusLine>, reload: () => void, started: string, send: () => Promise<string | null>): Promise<void> {

@@ -5,7 +5,8 @@ import type { Estate } from "../../model/estate.ts";
 import { wholeNumber } from "../../model/commandForms.ts";
 import type { ApiClient, NewSchedule, Schedule } from "../../net/api.ts";
 import { clear, h } from "../dom.ts";
-import { button, field, formatDate, input, select, Sheet, statusLine } from "./sheet.ts";
+import { button, field, input, select, Sheet, statusLine } from "./sheet.ts";
+import { formatDate } from "../../model/format.ts";
 
 export interface ScheduleForm {
   cluster: string;

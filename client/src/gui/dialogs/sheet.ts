@@ -108,8 +108,3 @@ export function statusLine(testId: string): { root: HTMLParagraphElement; set(te
     },
   };
 }
-
-export function formatDate(epochMs: number | null): string {
-  if (epochMs === null || !Number.isFinite(epochMs)) return "—";
-  return new Date(epochMs).toLocaleString(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
-}

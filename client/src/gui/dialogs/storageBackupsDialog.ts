@@ -2,12 +2,12 @@ import type { CommandName, CommandPayload, ConfirmSubject } from "../../../../sh
 import { guestKey, type Role } from "../../../../shared/src/protocol.ts";
 import { validateCommand } from "../../model/commandForms.ts";
 import type { Estate } from "../../model/estate.ts";
-import { formatMiB } from "../../model/format.ts";
+import { formatDate, formatMiB } from "../../model/format.ts";
 import { roleReason } from "../../model/guestOperations.ts";
 import { OperationEndings } from "../../model/operationEndings.ts";
 import type { ApiClient, StorageInfo, StoredBackup } from "../../net/api.ts";
 import { clear, h } from "../dom.ts";
-import { button, field, formatDate, select, Sheet, statusLine, table } from "./sheet.ts";
+import { button, field, select, Sheet, statusLine, table } from "./sheet.ts";
 
 export interface StorageBackupsDeps {
   api: ApiClient;
