@@ -35,6 +35,7 @@ export interface HeadsetOptions {
 }
 
 const plain = (v: Point): Point => ({ x: v.x, y: v.y, z: v.z });
+const pointOf = (v: Point | null | undefined): Point | null => (v ? plain(v) : null);
 
 /**
  * Headset mode's entry point: an "Enter VR" button that is live where the browser can start an immersive-vr
@@ -193,39 +194,18 @@ export class HeadsetMode {
       },
       guestFacing: (key) => app.view.layout.guests.get(key)?.facing ?? null,
       headPosition: () => (self.xr ? plain(self.xr.headPose().position) : null),
-      panelActionPoint: (command) => {
-        const point = app.panel.actionWorldPoint(command as never);
-        return point ? plain(point) : null;
-      },
-      panelOperationPoint: (operation) => {
-        const point = app.panel.operationWorldPoint(operation as never);
-        return point ? plain(point) : null;
-      },
+      panelActionPoint: (command) => pointOf(app.panel.actionWorldPoint(command as never)),
+      panelOperationPoint: (operation) => pointOf(app.panel.operationWorldPoint(operation as never)),
       confirmShown: () => (self.worldConfirm?.shown ? { ...self.worldConfirm.shown } : null),
-      confirmButtonPoint: (which) => {
-        const point = self.worldConfirm?.buttonPoint(which);
-        return point ? plain(point) : null;
-      },
-      confirmKeyPoint: (key) => {
-        const point = self.worldConfirm?.keyPoint(key);
-        return point ? plain(point) : null;
-      },
+      confirmButtonPoint: (which) => pointOf(self.worldConfirm?.buttonPoint(which)),
+      confirmKeyPoint: (key) => pointOf(self.worldConfirm?.keyPoint(key)),
       formShown: () => {
         const shown = self.worldForm?.shown;
         return shown ? structuredClone(shown) : null;
       },
-      formActionPoint: (row, action) => {
-        const point = self.worldForm?.actionPoint(row, action);
-        return point ? plain(point) : null;
-      },
-      formFooterPoint: (which) => {
-        const point = self.worldForm?.footerPoint(which);
-        return point ? plain(point) : null;
-      },
-      teleportTarget: () => {
-        const point = self.xr?.teleportTarget;
-        return point ? plain(point) : null;
-      },
+      formActionPoint: (row, action) => pointOf(self.worldForm?.actionPoint(row, action)),
+      formFooterPoint: (which) => pointOf(self.worldForm?.footerPoint(which)),
+      teleportTarget: () => pointOf(self.xr?.teleportTarget),
       viewerPosition: () => {
         const { x, y, z } = app.viewPose();
         return { x, y, z };

@@ -21,6 +21,15 @@ describe("xrPanelPlacement", () => {
   });
 });
 
+type Panel = { px: { width: number; height: number }; metres: { width: number; height: number }; smallestTextPx: number };
+
+/** The panel's texture keeps its shape in the world, and its smallest text, placed so, looks at least 1.5 cm at 0.6 m. */
+function expectReadable({ px, metres, smallestTextPx }: Panel, placed: { distance: number; drop: number; scale: number }): void {
+  const needed = 2 * Math.atan(0.015 / 2 / 0.6);
+  expect(metres.width / metres.height).toBeCloseTo(px.width / px.height);
+  expect(textAngle(smallestTextPx, px.height, metres.height, placed.scale, Math.hypot(placed.distance, placed.drop))).toBeGreaterThanOrEqual(needed);
+}
+
 describe("xrConfirmPlacement", () => {
   const head = { position: { x: 2, y: 1.7, z: -3 }, yaw: Math.PI / 2 };
 
@@ -34,11 +43,7 @@ describe("xrConfirmPlacement", () => {
   });
 
   it("makes the confirmation's smallest text at least as large to the eye as 1.5 cm at 0.6 m", () => {
-    const needed = 2 * Math.atan(0.015 / 2 / 0.6);
-    const distance = Math.hypot(XR_CONFIRM.distance, XR_CONFIRM.drop);
-    const { px, metres, smallestTextPx } = CONFIRM_PANEL;
-    expect(metres.width / metres.height).toBeCloseTo(px.width / px.height);
-    expect(textAngle(smallestTextPx, px.height, metres.height, XR_CONFIRM.scale, distance)).toBeGreaterThanOrEqual(needed);
+    expectReadable(CONFIRM_PANEL, XR_CONFIRM);
   });
 });
 
@@ -52,11 +57,7 @@ describe("xrFormPlacement", () => {
   });
 
   it("makes the form's smallest text at least as large to the eye as 1.5 cm at 0.6 m", () => {
-    const needed = 2 * Math.atan(0.015 / 2 / 0.6);
-    const distance = Math.hypot(XR_FORM.distance, XR_FORM.drop);
-    const { px, metres, smallestTextPx } = FORM_PANEL;
-    expect(metres.width / metres.height).toBeCloseTo(px.width / px.height);
-    expect(textAngle(smallestTextPx, px.height, metres.height, XR_FORM.scale, distance)).toBeGreaterThanOrEqual(needed);
+    expectReadable(FORM_PANEL, XR_FORM);
   });
 });
 
