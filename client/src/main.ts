@@ -246,6 +246,10 @@ async function boot(): Promise<void> {
     hostScreenPosition: (hostKey) => app.hostScreenPosition(hostKey),
     panelOperationText: () => app.panel.operationText,
     cameraPose: () => app.controller.current,
+    standAt: (pose) => {
+      app.controller.teleport(pose);
+      app.invalidate();
+    },
     get selectedKey() {
       return app.selectedKey;
     },

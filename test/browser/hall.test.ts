@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync } from "node:fs";
 import type { Browser } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { guestKey } from "../../shared/src/protocol.ts";
+import { AISLE, RACK } from "../../client/src/scene/layout.ts";
 import { ledColor } from "../../client/src/scene/ledColors.ts";
 import { commandDeck } from "../../client/src/theme.ts";
 import { startProximity, TEST_PASSWORD, type TestProximity } from "../support/proximity.ts";
@@ -49,6 +50,43 @@ describe("the data hall in a browser", () => {
     mkdirSync("docs/screenshots", { recursive: true });
     copyFileSync(hall, "docs/screenshots/hall.png");
     expect(operator.foreignRequests).toEqual([]);
+    expect(operator.errors).toEqual([]);
+  }, 90_000);
+
+  it("shows no LED glowing through a rack from behind it", async () => {
+    const { page } = operator;
+    // The first row's backs face the service aisle: stand in its middle and look at them.
+    const fronts = await page.evaluate(() =>
+      window.__proximity!.guestKeys().map((key) => ({ key, point: window.__proximityXr!.guestPoint(key)!, facing: window.__proximityXr!.guestFacing(key)! })),
+    );
+    const frontZ = Math.min(...fronts.filter((f) => f.facing === 1).map((f) => f.point.z));
+    const firstRow = fronts.filter((f) => f.facing === 1 && Math.abs(f.point.z - frontZ) < 0.1);
+    const x = (Math.min(...firstRow.map((f) => f.point.x)) + Math.max(...firstRow.map((f) => f.point.x))) / 2;
+    const backZ = frontZ - RACK.depth;
+    await page.evaluate((pose) => window.__proximity!.standAt(pose), { x, y: 1.6, z: backZ - AISLE.service / 2, yaw: 0, pitch: 0 });
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+    await screenshot(page, "behind-a-row");
+    // The row's LEDs are in view, on the far side of the racks' backs, which are drawn (not a blank canvas).
+    const inView = await page.evaluate((keys) => keys.filter((k) => window.__proximity!.screenPositionOf(k) !== null).length, firstRow.map((f) => f.key));
+    expect(inView).toBeGreaterThan(firstRow.length / 2);
+    expect(await canvasVariance(page)).toBeGreaterThan(5);
+    const green = await page.evaluate(() => {
+      const source = document.getElementById("hall") as HTMLCanvasElement;
+      const copy = document.createElement("canvas");
+      copy.width = 320;
+      copy.height = Math.round((320 * source.height) / source.width);
+      const ctx = copy.getContext("2d")!;
+      ctx.drawImage(source, 0, 0, copy.width, copy.height);
+      const { data } = ctx.getImageData(0, 0, copy.width, copy.height);
+      let glowing = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
+        if (g > 40 && g > r * 1.4 && g > b * 1.15) glowing++;
+      }
+      return glowing / (data.length / 4);
+    });
+    // Without the racks drawn into the glow layer as occluders, about 0.5% of this view glowed green.
+    expect(green).toBeLessThan(0.001);
     expect(operator.errors).toEqual([]);
   }, 90_000);
 

@@ -1,7 +1,8 @@
 import type { CelebrationRecord } from "../scene/motion.ts";
 
 /**
- * window.__proximity: a small read-only view of the running client for browser tests and `npm run bench:client`.
+ * window.__proximity: a small view of the running client for browser tests and `npm run bench:client`; it only reads,
+ * except standAt, which moves you as a walk would (to look at the hall from where no search leads, e.g. a hot aisle).
  *
  * - ready: true once the hall has drawn the first frame of live state.
  * - connection: "connecting" | "online" | "reconnecting" | "offline" | "signed-out".
@@ -15,7 +16,8 @@ import type { CelebrationRecord } from "../scene/motion.ts";
  * - terminalScreenPosition(): CSS pixel of the catalog terminal's screen, or null when off-screen.
  * - hostScreenPosition(hostKey): CSS pixel of a host chassis front ("cluster/node"), or null when off-screen.
  * - panelOperationText(): the open panel's operation outcome and notice lines as drawn, or null when it is closed.
- * - cameraPose(): where you stand and look (x, y, z in metres; yaw, pitch in radians).
+ * - cameraPose(): where you stand and look (x, y, z in metres; yaw, pitch in radians); standAt(pose): stand there
+ *   (kept out of racks and walls, as walking is) and draw.
  * - selectedKey, openPanelKey, hoveredKey: current selection state (guest keys "cluster/vmid").
  * - guestKeys(): every guest key.
  * - lastCelebration(): the latest deploy celebration (its motion's length and kind, start and end frame times in ms,
@@ -38,6 +40,7 @@ export interface ProximityDebug {
   hostScreenPosition(hostKey: string): { x: number; y: number } | null;
   panelOperationText(): string | null;
   cameraPose(): { x: number; y: number; z: number; yaw: number; pitch: number };
+  standAt(pose: { x: number; y: number; z: number; yaw: number; pitch: number }): void;
   readonly selectedKey: string | null;
   readonly openPanelKey: string | null;
   readonly hoveredKey: string | null;
