@@ -39,6 +39,8 @@ interface ScenarioResult {
   phases: Phase[];
   /** Main-thread time in shader compile and link calls from navigation to that first frame. */
   shaderBeforeFrameMs: number;
+  /** Shader programs linked before that first frame. */
+  programsBeforeFrame: number;
   drawCalls: number;
   frames: number;
   rafP50: number;
@@ -71,7 +73,7 @@ const SHADER_WAIT_PROBE = `(() => {
         try {
           return original.apply(this, args);
         } finally {
-          waits.push([start, performance.now() - start]);
+          waits.push([start, performance.now() - start, name === "linkProgram" ? 1 : 0]);
         }
       };
     }
@@ -215,15 +217,17 @@ async function runScenario(browser: Browser, spec: { guests: number; nodes: numb
       .getEntriesByType("mark")
       .filter((m) => m.name.startsWith("loading: "))
       .map((m) => ({ step: m.name.slice("loading: ".length), atMs: m.startTime }));
-    const waits = (window as unknown as { __shaderWaits: [number, number][] }).__shaderWaits;
+    const waits = (window as unknown as { __shaderWaits: [number, number, number][] }).__shaderWaits;
     const firstFrameMs = window.__proximity!.firstFrameMs!;
     const phases = marks.map((mark, i) => {
       const end = marks[i + 1]?.atMs ?? firstFrameMs;
       const shaderMs = waits.filter(([at]) => at >= mark.atMs && at < end).reduce((sum, [, took]) => sum + took, 0);
       return { step: mark.step, atMs: Math.round(mark.atMs), shaderMs: Math.round(shaderMs) };
     });
-    const shaderBeforeFrameMs = Math.round(waits.filter(([at]) => at < firstFrameMs).reduce((sum, [, took]) => sum + took, 0));
-    return { firstFrameMs, phases, shaderBeforeFrameMs };
+    const beforeFrame = waits.filter(([at]) => at < firstFrameMs);
+    const shaderBeforeFrameMs = Math.round(beforeFrame.reduce((sum, [, took]) => sum + took, 0));
+    const programsBeforeFrame = beforeFrame.reduce((sum, [, , linked]) => sum + linked, 0);
+    return { firstFrameMs, phases, shaderBeforeFrameMs, programsBeforeFrame };
   });
   log(`returning visit: first frame at ${returning.firstFrameMs} ms`);
 
@@ -236,6 +240,7 @@ async function runScenario(browser: Browser, spec: { guests: number; nodes: numb
     returningFirstFrameMs: returning.firstFrameMs,
     phases: returning.phases,
     shaderBeforeFrameMs: returning.shaderBeforeFrameMs,
+    programsBeforeFrame: returning.programsBeforeFrame,
     drawCalls: sample.maxDrawCalls,
     frames: sample.deltas.length,
     rafP50: percentile(sample.deltas, 50),
@@ -351,7 +356,7 @@ console.log(
     "loading steps on the returning visit (ms from navigation when each began; the step's time is the gap to the next;",
     "shaders = main-thread ms inside WebGL shader compile and link calls during the step)",
     ...results.map((r) => `  ${r.guestCount.toLocaleString("en-US")} guests: ${stepTimes(r.phases, r.returningFirstFrameMs)}`),
-    ...results.map((r) => `  ${r.guestCount.toLocaleString("en-US")} guests: ${r.shaderBeforeFrameMs} ms of the ${r.returningFirstFrameMs} ms to the first frame waited on shader compiles`),
+    ...results.map((r) => `  ${r.guestCount.toLocaleString("en-US")} guests: ${r.shaderBeforeFrameMs} ms of the ${r.returningFirstFrameMs} ms to the first frame waited on shader compiles (${r.programsBeforeFrame} programs linked)`),
     "",
     "targets",
     ...targets.map(([what, value, v]) => `  ${v}  ${what}: ${value}`),
