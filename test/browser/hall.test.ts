@@ -65,7 +65,6 @@ describe("the data hall in a browser", () => {
     const backZ = frontZ - RACK.depth;
     await page.evaluate((pose) => window.__proximity!.standAt(pose), { x, y: 1.6, z: backZ - AISLE.service / 2, yaw: 0, pitch: 0 });
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-    await screenshot(page, "behind-a-row");
     // The row's LEDs are in view, on the far side of the racks' backs, which are drawn (not a blank canvas).
     const inView = await page.evaluate((keys) => keys.filter((k) => window.__proximity!.screenPositionOf(k) !== null).length, firstRow.map((f) => f.key));
     expect(inView).toBeGreaterThan(firstRow.length / 2);

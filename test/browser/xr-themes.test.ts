@@ -30,8 +30,8 @@ async function switchTheme(page: Page, name: string): Promise<void> {
 /**
  * The three themes and headset mode with an emulated Quest 3, in one signed-in page: themes switch in the HUD, which
  * reloads the page, and come back from the user's stored choice; in VR a controller ray selects a guest and presses
- * Start on its panel, and the simulator starts it; then it takes a snapshot, adds a core and backs the guest up from
- * the headset.
+ * Start on its panel, and the simulator starts it; then it takes a snapshot, adds a core, backs the guest up and finds
+ * the backup on the Backups form, all from the headset.
  */
 describe("headset mode and themes in a browser", () => {
   let proximity: TestProximity;
@@ -138,6 +138,16 @@ describe("headset mode and themes in a browser", () => {
       `a backup of VM ${stopped.vmid} in the simulator`,
       60_000,
     );
+    await page.waitForFunction((k) => window.__proximity!.ledStateOf(k) === "running", { timeout: 60_000 }, key);
+
+    // The Backups form lists it. This operator may restore it as a new guest; restoring over the guest and deleting the
+    // backup need an admin, so those buttons are faint, and pressing one says why. The form stays up until VR ends.
+    await pressAt(page, "right", (await page.evaluate(() => window.__proximityXr!.panelOperationPoint("backups")))!);
+    await page.waitForFunction(() => (window.__proximityXr!.formShown()?.rows.length ?? 0) > 0 && window.__proximityXr!.formShown()!.status === "", { timeout: 30_000 });
+    const [backup] = (await page.evaluate(() => window.__proximityXr!.formShown()))!.rows;
+    expect(backup!.actions.map((a) => [a.id, a.usable])).toEqual([["restore-new", true], ["restore", false], ["delete", false]]);
+    await pressAt(page, "right", (await page.evaluate((row) => window.__proximityXr!.formActionPoint(row, "restore"), backup!.id))!);
+    await page.waitForFunction(() => /^Needs the admin role/.test(window.__proximityXr!.formShown()?.status ?? ""), { timeout: 30_000 });
     await lowerLeftHand(page);
     await xrFrames(page, 3);
     copyFileSync(await screenshot(page, "xr-headset"), "docs/screenshots/xr-headset.png");
@@ -145,6 +155,7 @@ describe("headset mode and themes in a browser", () => {
     // The emulator draws over the page while presenting: press the HUD button directly, as on a desktop mirror.
     await page.$eval("[data-testid=enter-vr]", (button) => (button as HTMLButtonElement).click());
     await page.waitForFunction(() => window.__proximityXr!.state === "ready", { timeout: 30_000 });
+    expect(await page.evaluate(() => window.__proximityXr!.formShown())).toBeNull();
     expect(hall.errors).toEqual([]);
     expect(hall.foreignRequests).toEqual([]);
   }, 300_000);

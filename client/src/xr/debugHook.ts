@@ -16,8 +16,8 @@ export type XrModeState = "ready" | "entering" | "in-xr" | "exiting";
  *   null when not shown. confirmKeyPoint(key): the world point of the keyboard key that types `key` ("shift",
  *   "backspace" or a character; a capital's key is its letter's, to press after "shift"), null when no name is asked.
  * - formShown(): the management form's page while one is open (null otherwise): title, page/pages, status and rows,
- *   each with its actions and whether they can be used; formActionPoint(row, action) and formFooterPoint(which): the
- *   world point of a button on the page shown, null when not shown.
+ *   each with its actions and whether they can be used; formActionPoint(row, action): the world point of an action's
+ *   button on the page shown, null when not shown.
  * - teleportTarget(): where the teleport ray last landed on the floor (its target mark), or null.
  * - viewerPosition(): where the hall places the user for presence, the audio listener and labels (the active camera).
  */
@@ -37,7 +37,6 @@ export interface ProximityXrDebug {
   confirmKeyPoint(key: string): Point | null;
   formShown(): ShownFormCopy | null;
   formActionPoint(row: string, action: string): Point | null;
-  formFooterPoint(which: "back" | "more" | "close"): Point | null;
   teleportTarget(): Point | null;
   viewerPosition(): Point;
 }

@@ -70,7 +70,8 @@ export class WorldForm {
     const { mesh, texture, glass, body } = glassPlane(scene, FORM_MESH, t, {
       size: SIZE,
       px: PX,
-      opacity: 0.96,
+      // Nearly opaque: it stands over the guest panel, whose bars and text would otherwise show through its rows.
+      opacity: 0.985,
       edgeColor: t.colors.accent,
       edgeWidth: 4,
       cornerRadius: 28,
@@ -168,12 +169,6 @@ export class WorldForm {
   actionPoint(rowId: string, actionId: string): Vector3 | null {
     const button = this.buttons.get(`${rowId}\n${actionId}`);
     return this.form && button ? buttonWorldPoint(button, this.mesh, PX, SIZE) : null;
-  }
-
-  /** World position of a footer button, or null when closed or not shown. */
-  footerPoint(which: "back" | "more" | "close"): Vector3 | null {
-    const button = { back: this.previous, more: this.next, close: this.closeButton }[which];
-    return this.form && button.isVisible ? buttonWorldPoint(button, this.mesh, PX, SIZE) : null;
   }
 
   dispose(): void {
