@@ -102,7 +102,7 @@ export class HeadsetMode {
     });
     const { app, estate, api, role, now, send, theme } = this.options;
     const form = new formModule.WorldForm(app.hall.scene, theme, {
-      onAction: (action) => (action.request ? this.operator!.act(action.request, action.started) : Promise.resolve(false)),
+      onAction: (request, started) => this.operator!.act(request, started),
       onClose: () => this.operator?.closed(),
     });
     this.worldForm = form;

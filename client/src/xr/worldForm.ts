@@ -10,7 +10,7 @@ import type { TextBlock } from "@babylonjs/gui/2D/controls/textBlock";
 import type { PanelPlacement } from "../gui/guestPanel.ts";
 import { actionButton, buttonWorldPoint, glassPlane, row, text, vstack } from "../gui/panelControls.ts";
 import type { Theme } from "../theme.ts";
-import type { FormAction, HeadsetForm } from "./headsetForms.ts";
+import type { CommandRequest, FormAction, HeadsetForm } from "./headsetForms.ts";
 import { FORM_MESH, FORM_PANEL } from "./xrPanel.ts";
 
 const { px: PX, metres: SIZE } = FORM_PANEL;
@@ -33,8 +33,8 @@ export interface ShownForm {
 }
 
 export interface WorldFormEvents {
-  /** An action was pressed: resolves true when its command was accepted (the form then closes). */
-  onAction(action: FormAction): Promise<boolean>;
+  /** A usable action was pressed: resolves true when its command was accepted (the form then closes). */
+  onAction(request: CommandRequest, started: string): Promise<boolean>;
   onClose(): void;
 }
 
@@ -237,7 +237,7 @@ export class WorldForm {
     this.busy = true;
     this.setStatus("Sending…");
     const asked = this.opened;
-    const accepted = await this.events.onAction(a);
+    const accepted = await this.events.onAction(a.request, a.started);
     this.busy = false;
     // Closed or opened anew while it was being confirmed: the answer belongs to a form no longer shown.
     if (this.opened !== asked) return;
