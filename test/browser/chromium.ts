@@ -81,27 +81,35 @@ export async function searchFor(page: Page, query: string): Promise<void> {
   await page.keyboard.press("Enter");
 }
 
-/** Luminance variance of the WebGL canvas: a blank or single-colour frame is close to 0. */
-export function canvasVariance(page: Page): Promise<number> {
-  return page.evaluate(() => {
+/** The hall canvas scaled down to `width` pixels across: its RGBA bytes, four per pixel. */
+export async function canvasPixels(page: Page, width = 320): Promise<Uint8Array> {
+  const base64 = await page.evaluate((w) => {
     const source = document.getElementById("hall") as HTMLCanvasElement;
     const copy = document.createElement("canvas");
-    copy.width = 320;
-    copy.height = Math.round((320 * source.height) / source.width);
+    copy.width = w;
+    copy.height = Math.round((w * source.height) / source.width);
     const ctx = copy.getContext("2d")!;
     ctx.drawImage(source, 0, 0, copy.width, copy.height);
     const { data } = ctx.getImageData(0, 0, copy.width, copy.height);
-    let sum = 0;
-    let sumSq = 0;
-    const n = data.length / 4;
-    for (let i = 0; i < data.length; i += 4) {
-      const y = 0.2126 * data[i]! + 0.7152 * data[i + 1]! + 0.0722 * data[i + 2]!;
-      sum += y;
-      sumSq += y * y;
-    }
-    const mean = sum / n;
-    return sumSq / n - mean * mean;
-  });
+    let binary = "";
+    for (let i = 0; i < data.length; i++) binary += String.fromCharCode(data[i]!);
+    return btoa(binary);
+  }, width);
+  return new Uint8Array(Buffer.from(base64, "base64"));
+}
+
+/** Relative luminance (0..255) of each pixel. */
+export function luminances(rgba: Uint8Array): number[] {
+  const values: number[] = [];
+  for (let i = 0; i < rgba.length; i += 4) values.push(0.2126 * rgba[i]! + 0.7152 * rgba[i + 1]! + 0.0722 * rgba[i + 2]!);
+  return values;
+}
+
+/** Variance of the canvas's luminance: near zero for a blank or flat canvas. */
+export async function canvasVariance(page: Page): Promise<number> {
+  const values = luminances(await canvasPixels(page));
+  const mean = values.reduce((sum, y) => sum + y, 0) / values.length;
+  return values.reduce((sum, y) => sum + y * y, 0) / values.length - mean * mean;
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

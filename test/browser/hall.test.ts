@@ -6,7 +6,7 @@ import { AISLE, RACK } from "../../client/src/scene/layout.ts";
 import { ledColor } from "../../client/src/scene/ledColors.ts";
 import { commandDeck } from "../../client/src/theme.ts";
 import { startProximity, TEST_PASSWORD, type TestProximity } from "../support/proximity.ts";
-import { canvasVariance, eventually, launchChromium, openHall, screenshot, searchFor, type HallPage } from "./chromium.ts";
+import { canvasPixels, canvasVariance, eventually, launchChromium, openHall, screenshot, searchFor, type HallPage } from "./chromium.ts";
 
 /**
  * The client end to end: the built client served by the real server, fed by the simulator through Postgres and the
@@ -69,21 +69,13 @@ describe("the data hall in a browser", () => {
     const inView = await page.evaluate((keys) => keys.filter((k) => window.__proximity!.screenPositionOf(k) !== null).length, firstRow.map((f) => f.key));
     expect(inView).toBeGreaterThan(firstRow.length / 2);
     expect(await canvasVariance(page)).toBeGreaterThan(5);
-    const green = await page.evaluate(() => {
-      const source = document.getElementById("hall") as HTMLCanvasElement;
-      const copy = document.createElement("canvas");
-      copy.width = 320;
-      copy.height = Math.round((320 * source.height) / source.width);
-      const ctx = copy.getContext("2d")!;
-      ctx.drawImage(source, 0, 0, copy.width, copy.height);
-      const { data } = ctx.getImageData(0, 0, copy.width, copy.height);
-      let glowing = 0;
-      for (let i = 0; i < data.length; i += 4) {
-        const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
-        if (g > 40 && g > r * 1.4 && g > b * 1.15) glowing++;
-      }
-      return glowing / (data.length / 4);
-    });
+    const rgba = await canvasPixels(page);
+    let glowing = 0;
+    for (let i = 0; i < rgba.length; i += 4) {
+      const [r, g, b] = [rgba[i]!, rgba[i + 1]!, rgba[i + 2]!];
+      if (g > 40 && g > r * 1.4 && g > b * 1.15) glowing++;
+    }
+    const green = glowing / (rgba.length / 4);
     // Without the racks drawn into the glow layer as occluders, about 0.5% of this view glowed green.
     expect(green).toBeLessThan(0.001);
     expect(operator.errors).toEqual([]);

@@ -3,23 +3,13 @@ import type { Browser, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { guestKey } from "../../shared/src/protocol.ts";
 import { startProximity, TEST_PASSWORD, type TestProximity } from "../support/proximity.ts";
-import { eventually, launchChromium, openHall, screenshot, searchFor, type HallPage } from "./chromium.ts";
+import { canvasPixels, eventually, launchChromium, luminances, openHall, screenshot, searchFor, type HallPage } from "./chromium.ts";
 import { aim, lowerLeftHand, pressAt, pullTrigger, putOnHeadset, withHeadset, xrFrames } from "./headset.ts";
 
 /** Mean luminance (0..255) of the hall canvas: a daylit hall is far brighter than the night-time command deck. */
-function canvasLuminance(page: Page): Promise<number> {
-  return page.evaluate(() => {
-    const source = document.getElementById("hall") as HTMLCanvasElement;
-    const copy = document.createElement("canvas");
-    copy.width = 160;
-    copy.height = 90;
-    const ctx = copy.getContext("2d")!;
-    ctx.drawImage(source, 0, 0, copy.width, copy.height);
-    const { data } = ctx.getImageData(0, 0, copy.width, copy.height);
-    let sum = 0;
-    for (let i = 0; i < data.length; i += 4) sum += 0.2126 * data[i]! + 0.7152 * data[i + 1]! + 0.0722 * data[i + 2]!;
-    return sum / (data.length / 4);
-  });
+async function canvasLuminance(page: Page): Promise<number> {
+  const values = luminances(await canvasPixels(page, 160));
+  return values.reduce((sum, y) => sum + y, 0) / values.length;
 }
 
 async function switchTheme(page: Page, name: string): Promise<void> {
