@@ -70,16 +70,20 @@ export class HeadsetMode {
       this.unavailable(support.reason);
       return;
     }
-    let WristMenu: typeof import("./wristMenu.ts").WristMenu;
-    let WorldConfirmPanel: typeof import("./worldConfirm.ts").WorldConfirm;
+    let menuModule: typeof import("./wristMenu.ts");
+    let confirmModule: typeof import("./worldConfirm.ts");
     let formModule: typeof import("./worldForm.ts");
     let operatorModule: typeof import("./headsetOperator.ts");
     try {
       // Loaded only where a headset can be used: WebXR support is a large part of the client otherwise.
-      const [xrModule, menuModule, confirmModule] = await Promise.all([import("./xrMode.ts"), import("./wristMenu.ts"), import("./worldConfirm.ts")]);
-      [formModule, operatorModule] = await Promise.all([import("./worldForm.ts"), import("./headsetOperator.ts")]);
-      WristMenu = menuModule.WristMenu;
-      WorldConfirmPanel = confirmModule.WorldConfirm;
+      let xrModule: typeof import("./xrMode.ts");
+      [xrModule, menuModule, confirmModule, formModule, operatorModule] = await Promise.all([
+        import("./xrMode.ts"),
+        import("./wristMenu.ts"),
+        import("./worldConfirm.ts"),
+        import("./worldForm.ts"),
+        import("./headsetOperator.ts"),
+      ]);
       this.xr = await xrModule.XrMode.create({
         ...this.options,
         // Choosing another guest leaves the form of the one before.
@@ -96,7 +100,7 @@ export class HeadsetMode {
     this.button.disabled = false;
     this.button.title = "View the hall in your VR headset";
     this.note.textContent = "";
-    this.worldConfirm = new WorldConfirmPanel(this.options.app.hall.scene, this.options.theme, {
+    this.worldConfirm = new confirmModule.WorldConfirm(this.options.app.hall.scene, this.options.theme, {
       onOpen: (mesh) => this.xr?.setModal(mesh),
       onClose: () => this.xr?.setModal(null),
     });
@@ -117,10 +121,12 @@ export class HeadsetMode {
       },
       placement: () => xrFormPlacement(this.xr!.headPose()),
     });
-    const menu = new WristMenu(this.options.app.hall.scene, this.options.theme, this.options.estate, {
+    const menu = new menuModule.WristMenu(app.hall.scene, theme, estate, {
       onPick: (key) => this.xr?.goTo(key),
       onExit: () => void this.xr?.exit(),
     });
+    this.xr.addUsable(menu.mesh);
+    this.xr.addUsable(form.mesh);
     this.xr.experience.input.onControllerAddedObservable.add((controller) => {
       if (controller.inputSource.handedness === "left") menu.attachTo(controller.grip ?? controller.pointer);
     });

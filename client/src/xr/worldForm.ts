@@ -11,7 +11,7 @@ import type { PanelPlacement } from "../gui/guestPanel.ts";
 import { actionButton, buttonWorldPoint, glassPlane, row, text, vstack } from "../gui/panelControls.ts";
 import type { Theme } from "../theme.ts";
 import type { CommandRequest, FormAction, HeadsetForm } from "./headsetForms.ts";
-import { FORM_MESH, FORM_PANEL } from "./xrPanel.ts";
+import { FORM_PANEL } from "./xrPanel.ts";
 
 const { px: PX, metres: SIZE } = FORM_PANEL;
 const PAD = 40;
@@ -67,7 +67,7 @@ export class WorldForm {
     private readonly events: WorldFormEvents,
   ) {
     const t = theme;
-    const { mesh, texture, glass, body } = glassPlane(scene, FORM_MESH, t, {
+    const { mesh, texture, glass, body } = glassPlane(scene, "world-form", t, {
       size: SIZE,
       px: PX,
       // Nearly opaque: it stands over the guest panel, whose bars and text would otherwise show through its rows.

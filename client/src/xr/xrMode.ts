@@ -13,7 +13,7 @@ import { EYE_HEIGHT, viewpointFor } from "../controls/glide.ts";
 import type { Theme } from "../theme.ts";
 import type { XrModeState } from "./debugHook.ts";
 import { stickStep } from "./locomotion.ts";
-import { FORM_MESH, xrPanelPlacement, type HeadPose } from "./xrPanel.ts";
+import { xrPanelPlacement, type HeadPose } from "./xrPanel.ts";
 
 export interface XrModeOptions {
   app: HallApp;
@@ -51,6 +51,8 @@ export class XrMode {
   private lastFrameAt = 0;
   private readonly pointerObserver: Observer<PointerInfo>;
   private modal: AbstractMesh | null = null;
+  /** Headset-only panels (the wrist menu, a management form) that rays may reach besides the hall's own. */
+  private readonly usable = new Set<AbstractMesh>();
   private teleportAim: Vector3 | null = null;
   private readonly floorObservers: [Observer<AbstractMesh>, Observer<AbstractMesh>];
 
@@ -73,14 +75,14 @@ export class XrMode {
         if (mesh.name === FLOOR) teleportation.removeFloorMesh(mesh);
       }),
     ];
-    // Rays reach what can be used in the headset (guests, their panel, the wrist menu, a management form) and pass through the rest;
-    // while a question is open (a confirmation), they reach only it and what hangs from it (its keyboard).
+    // Rays reach what can be used in the headset (guests, their panel, and the panels added with `addUsable`) and pass
+    // through the rest; while a question is open (a confirmation), they reach only it and what hangs from it (its keyboard).
     experience.pointerSelection.raySelectionPredicate = (mesh) =>
       mesh.isEnabled() &&
       mesh.isVisible &&
       (this.modal
         ? mesh === this.modal || mesh.isDescendantOf(this.modal)
-        : app.view.isPickable(mesh) || mesh === app.panel.mesh || mesh.name === "wrist-menu" || mesh.name === FORM_MESH);
+        : app.view.isPickable(mesh) || mesh === app.panel.mesh || this.usable.has(mesh));
     experience.baseExperience.onStateChangedObservable.add((state) => {
       this.stateName = STATE_NAMES[state];
       // Babylon hands the engine's render loop to the XR session as it enters; without a loop, no XR frame comes.
@@ -151,6 +153,11 @@ export class XrMode {
   /** Where the teleport ray last landed on the floor (the target mark), or null before the first aim. */
   get teleportTarget(): Vector3 | null {
     return this.teleportAim;
+  }
+
+  /** Lets controller rays reach `mesh` (a headset-only panel). */
+  addUsable(mesh: AbstractMesh): void {
+    this.usable.add(mesh);
   }
 
   /** While `mesh` is set (an open confirmation), rays reach only it and its children; null lets them reach the hall. */

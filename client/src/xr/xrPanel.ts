@@ -31,9 +31,6 @@ export const XR_FORM = { distance: 0.65, drop: 0.08, scale: 1.3 } as const;
 /** The form panel's texture (px) and unscaled size in the world (m). */
 export const FORM_PANEL = { px: { width: 1200, height: 940 }, metres: { width: 0.5, height: (0.5 * 940) / 1200 }, smallestTextPx: 32 } as const;
 
-/** The form's mesh name: controller rays may reach it (XrMode's selection predicate). */
-export const FORM_MESH = "world-form";
-
 /**
  * The keyboard a name is typed on hangs just below its confirmation, in the same plane; `keyPx` of its `px.width`
  * makes a key 4 cm across, easy to hit with a controller ray at arm's length.
