@@ -227,9 +227,11 @@ describe("celebration, reduced motion and confirming in the headset", () => {
     await pressAt(page, "right", (await page.evaluate(() => window.__proximityXr!.confirmButtonPoint("confirm")))!);
     await page.waitForFunction(() => window.__proximityXr!.confirmShown() === null, { timeout: 30_000 });
     await eventually(() => proximity.sim.model.getGuest(target.vmid) === undefined, `VM ${target.vmid} to be deleted in the simulator`, 60_000);
-    // The hall lets it go: no caddy and no LED; its panel stays, saying it was removed, with nothing left to press.
+    // The hall lets it go: no caddy and no LED; its panel stays, saying what removed it, with nothing left to press.
     await page.waitForFunction((k) => !window.__proximity!.guestKeys().includes(k), { timeout: 60_000 }, key);
     expect(await page.evaluate((k) => window.__proximity!.ledStateOf(k), key)).toBeNull();
+    await page.waitForFunction(() => /^Delete · ✓ succeeded\n[^\n]*— admin(\n|$)/.test(window.__proximity!.panelOperationText() ?? ""), { timeout: 30_000 });
+    await screenshot(page, "xr-removed");
     expect(await page.evaluate(() => [window.__proximity!.openPanelKey, window.__proximityXr!.panelOperationPoint("delete"), window.__proximityXr!.panelActionPoint("guest.start")])).toEqual([key, null, null]);
 
     await page.$eval("[data-testid=enter-vr]", (button) => (button as HTMLButtonElement).click());

@@ -2,6 +2,7 @@ import { copyFileSync, mkdirSync } from "node:fs";
 import type { Browser, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { guestKey } from "../../shared/src/protocol.ts";
+import { followTask } from "../../server/src/proxmox/index.ts";
 import { startProximity, TEST_PASSWORD, type TestProximity } from "../support/proximity.ts";
 import { canvasPixels, eventually, launchChromium, luminances, openHall, screenshot, searchFor, type HallPage } from "./chromium.ts";
 import { aim, lowerLeftHand, pressAt, pullTrigger, putOnHeadset, withHeadset, xrFrames } from "./headset.ts";
@@ -100,6 +101,24 @@ describe("headset mode and themes in a browser", () => {
       expect(await page.evaluate(() => document.querySelector("dialog[open]"))).toBeNull();
       return (await page.evaluate(() => window.__proximityXr!.formShown()))!;
     };
+    // Five snapshots taken elsewhere, with "Take now" above them, make six rows: two pages, turned and closed by ray.
+    const client = proximity.server.operations.clusters.get(proximity.clusterId)!;
+    const seeded = ["seeded-1", "seeded-2", "seeded-3", "seeded-4", "seeded-5"];
+    for (const name of seeded) await followTask(client, await client.createSnapshot(stopped.node, stopped.type, stopped.vmid, name), { intervalMs: 50 });
+    const paged = await openForm("snapshots", "new");
+    expect([paged.page, paged.pages, paged.rows.length]).toEqual([0, 2, 5]);
+    const turnPage = async (which: "previous" | "next", expected: number) => {
+      await pressAt(page, "right", (await page.evaluate((w) => window.__proximityXr!.formFooterPoint(w), which))!);
+      await page.waitForFunction((p) => window.__proximityXr!.formShown()?.page === p, { timeout: 30_000 }, expected);
+      return (await page.evaluate(() => window.__proximityXr!.formShown()))!;
+    };
+    const second = await turnPage("next", 1);
+    expect(second.rows).toHaveLength(1);
+    expect(seeded.filter((name) => !paged.rows.some((r) => r.id === name))).toEqual(second.rows.map((r) => r.id));
+    expect((await turnPage("previous", 0)).rows.map((r) => r.id)).toEqual(paged.rows.map((r) => r.id));
+    await pressAt(page, "right", (await page.evaluate(() => window.__proximityXr!.formFooterPoint("close")))!);
+    await page.waitForFunction(() => window.__proximityXr!.formShown() === null, { timeout: 30_000 });
+
     const snapshots = await openForm("snapshots", "new");
     expect(snapshots.title).toBe(`Snapshots of ${stopped.name}`);
     const snapname = snapshots.rows[0]!.detail;

@@ -94,7 +94,11 @@ describe("stuck-operation janitor", () => {
     await markRunning(app.server.db.sql, op.id, new Date());
     const report = await runJanitor(later);
     expect(report).toMatchObject({ resumed: 1 });
-    await waitFor(room, (s) => s.operations.get(op.id)?.state === "succeeded");
+    await waitFor(room, (s) => s.operations.get(op.id)?.state === "succeeded").catch(async (error: Error) => {
+      // Seen once in CI and never again: say whether the database or only the room lagged.
+      const stored = await getOperation(app.server.db.sql, op.id);
+      throw new Error(`${error.message}; the database holds ${JSON.stringify(stored)}; the room shows ${room.state.operations.get(op.id)?.state}`);
+    });
     const snapshots = await client().listSnapshots(guest.node, guest.type, guest.vmid);
     expect(snapshots.filter((snap) => snap.name === "stranded")).toHaveLength(1);
     expect(await runJanitor(later)).toMatchObject({ resumed: 0 });

@@ -261,14 +261,23 @@ export class GuestPanel {
     const estate = this.estate;
     if (!key || !estate) return;
     const guest = estate.guests.get(key);
+    const t = this.theme;
     if (!guest) {
+      // Deleted (here or elsewhere): no stale metrics, and the operation box says what removed it.
       this.title.text = "Guest removed";
-      this.subtitle.text = key;
+      this.glyph.text = "✕";
+      this.glyph.color = t.colors.textMuted;
+      this.subtitle.text = `${key} · no longer in the cluster`;
+      for (const block of this.values.values()) {
+        block.text = "—";
+        block.color = t.colors.textMuted;
+      }
+      for (const meter of this.meters.values()) meter.set(0);
+      this.showOperation(key, "No recent operation", "");
       this.setActions([]);
       this.setOperations([], "");
       return;
     }
-    const t = this.theme;
     const led = guestLedState(estate, key);
     const host = estate.hostOf(guest);
     const cluster = estate.clusters.get(guest.clusterId);
@@ -299,7 +308,16 @@ export class GuestPanel {
     this.meters.get("mem")!.set(ratio(guest.memMiB, guest.maxMemMiB), load(ratio(guest.memMiB, guest.maxMemMiB)));
     this.meters.get("disk")!.set(ratio(guest.diskMiB, guest.maxDiskMiB), load(ratio(guest.diskMiB, guest.maxDiskMiB)));
 
-    const op = estate.latestOperationOf(key);
+    const unreachable = host?.status === "offline" || cluster?.status === "offline";
+    this.showOperation(key, unreachable ? "Host unreachable" : "No recent operation", cluster?.error ?? "");
+    this.setActions(guestActions(guest, led, this.role));
+    this.setOperations(guestOperations(operationContext(estate, guest, this.role)), guest.appUrl);
+  }
+
+  /** The operation box (the guest's latest operation, or `idleTitle` and `idleDetail`) and the notice line. */
+  private showOperation(key: string, idleTitle: string, idleDetail: string): void {
+    const t = this.theme;
+    const op = this.estate?.latestOperationOf(key);
     if (op) {
       const active = isActiveOperationState(op.state);
       const outcome = op.state === "succeeded" ? "✓ succeeded" : op.state === "failed" ? "✕ failed" : `${op.state} · ${formatPercent(op.progress)}`;
@@ -310,16 +328,14 @@ export class GuestPanel {
       this.opDetail.color = op.state === "failed" ? t.colors.text : t.colors.textMuted;
       this.opBox.alpha = 1;
     } else {
-      this.opTitle.text = host?.status === "offline" || cluster?.status === "offline" ? "Host unreachable" : "No recent operation";
+      this.opTitle.text = idleTitle;
       this.opTitle.color = t.colors.textMuted;
       this.opBar.set(0);
-      this.opDetail.text = cluster?.error ?? "";
+      this.opDetail.text = idleDetail;
       this.opBox.alpha = 0.7;
     }
     this.noticeText.text = this.notice?.text ?? "";
     this.noticeText.color = this.notice?.tone === "info" ? t.colors.textMuted : t.colors.error;
-    this.setActions(guestActions(guest, led, this.role));
-    this.setOperations(guestOperations(operationContext(estate, guest, this.role)), guest.appUrl);
   }
 
   /** Canvas pixel of an action button's centre (for tests and the debug hook); null when not shown. */

@@ -17,7 +17,8 @@ export type XrModeState = "ready" | "entering" | "in-xr" | "exiting";
  *   "backspace" or a character; a capital's key is its letter's, to press after "shift"), null when no name is asked.
  * - formShown(): the management form's page while one is open (null otherwise): title, page/pages, status and rows,
  *   each with its actions and whether they can be used; formActionPoint(row, action): the world point of an action's
- *   button on the page shown, null when not shown.
+ *   button on the page shown, null when not shown; formFooterPoint(which): the world point of its "previous" or
+ *   "next" page button (null with one page) or its "close" button.
  * - teleportTarget(): where the teleport ray last landed on the floor (its target mark), or null.
  * - viewerPosition(): where the hall places the user for presence, the audio listener and labels (the active camera).
  */
@@ -37,6 +38,7 @@ export interface ProximityXrDebug {
   confirmKeyPoint(key: string): Point | null;
   formShown(): ShownFormCopy | null;
   formActionPoint(row: string, action: string): Point | null;
+  formFooterPoint(which: "previous" | "next" | "close"): Point | null;
   teleportTarget(): Point | null;
   viewerPosition(): Point;
 }

@@ -210,6 +210,7 @@ export class HeadsetMode {
         return shown ? structuredClone(shown) : null;
       },
       formActionPoint: (row, action) => pointOf(self.worldForm?.actionPoint(row, action)),
+      formFooterPoint: (which) => pointOf(self.worldForm?.footerPoint(which)),
       teleportTarget: () => pointOf(self.xr?.teleportTarget),
       viewerPosition: () => {
         const { x, y, z } = app.viewPose();

@@ -171,6 +171,12 @@ export class WorldForm {
     return this.form && button ? buttonWorldPoint(button, this.mesh, PX, SIZE) : null;
   }
 
+  /** World position of a footer button (page back, page on, close), or null when closed or not shown (one page). */
+  footerPoint(which: "previous" | "next" | "close"): Vector3 | null {
+    const button = { previous: this.previous, next: this.next, close: this.closeButton }[which];
+    return this.form && button.isVisible ? buttonWorldPoint(button, this.mesh, PX, SIZE) : null;
+  }
+
   dispose(): void {
     this.close();
     this.texture.dispose();
