@@ -69,6 +69,11 @@ type HeadsetSpace = { turn: number; offset: Point };
 /** Learnt once per page and hand, and forgotten whenever the player is moved (teleport, walking, a new session). */
 const learntSpaces = new WeakMap<Page, Map<string, HeadsetSpace>>();
 
+/** Forgets the learnt headset space: call it after the app moves the player (a wrist-menu pick stands me at a guest). */
+export function playerMoved(page: Page): void {
+  learntSpaces.delete(page);
+}
+
 /**
  * Learns the headset space by holding the controller straight ahead at a known spot and reading its ray in the hall
  * (z flips between WebXR's right-handed and Babylon's left-handed axes).
@@ -136,6 +141,16 @@ export async function lowerLeftHand(page: Page): Promise<void> {
   });
 }
 
+/** Raises the left hand in front of the eyes, its wrist menu turned toward them, as a user does to read and use it. */
+export async function raiseLeftHand(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const controller = (window as unknown as EmulatedWindow).__iwer.controllers.left!;
+    controller.quaternion.set(0, 0, 0, 1);
+    controller.position.set(-0.05, 1.35, -0.5);
+  });
+  await xrFrames(page, 2);
+}
+
 export async function pullTrigger(page: Page, hand: "left" | "right"): Promise<void> {
   const press = (value: number) =>
     page.evaluate(
@@ -146,9 +161,10 @@ export async function pullTrigger(page: Page, hand: "left" | "right"): Promise<v
   await press(1);
   await xrFrames(page, 2);
   await press(0);
-  await xrFrames(page, 2);
+  // The release is what presses a button, and a button may end the session (Exit VR): then no frames follow.
+  const start = await page.evaluate(() => window.__proximityXr!.frames);
+  await page.waitForFunction((target) => window.__proximityXr!.frames >= target || window.__proximityXr!.state !== "in-xr", { timeout: 30_000 }, start + 2);
 }
-
 
 /**
  * Pushes a controller's thumbstick fully forward for `frames` frames, then lets it spring back and waits for the

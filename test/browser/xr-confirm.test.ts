@@ -6,7 +6,8 @@ import { guestKey } from "../../shared/src/protocol.ts";
 import { MAX_MOTION_MS } from "../../client/src/scene/motion.ts";
 import { startProximity, TEST_PASSWORD, type TestProximity } from "../support/proximity.ts";
 import { eventually, launchChromium, openHall, screenshot, searchFor, type HallPage } from "./chromium.ts";
-import { aim, lowerLeftHand, pressAt, pullTrigger, pushThumbstickForward, putOnHeadset, withHeadset, xrFrames } from "./headset.ts";
+import type { WristTarget } from "../../client/src/xr/debugHook.ts";
+import { aim, lowerLeftHand, pressAt, pullTrigger, playerMoved, pushThumbstickForward, putOnHeadset, raiseLeftHand, withHeadset, xrFrames } from "./headset.ts";
 
 type Point = { x: number; y: number; z: number };
 const flat = (a: Point, b: Point) => Math.hypot(a.x - b.x, a.z - b.z);
@@ -15,7 +16,8 @@ const flat = (a: Point, b: Point) => Math.hypot(a.x - b.x, a.z - b.z);
  * The delights and the headset's gaps, in one signed-in admin page with an emulated Quest 3: a finished deploy is
  * celebrated (and only faded under reduced motion); in VR the right thumbstick teleports, presence and labels follow
  * the headset, and a stop is confirmed on an in-world panel pressed with a controller ray, then a delete with the
- * guest's name typed on the panel's keyboard.
+ * guest's name typed on the panel's keyboard; the wrist menu's search, typed on its keyboard, leads to another guest,
+ * and its Exit VR button ends the session.
  */
 describe("celebration, reduced motion and confirming in the headset", () => {
   let proximity: TestProximity;
@@ -115,7 +117,7 @@ describe("celebration, reduced motion and confirming in the headset", () => {
     expect(hall.errors).toEqual([]);
   }, 300_000);
 
-  it("aims a teleport with the right thumbstick, places me at the headset, and confirms a stop and a typed-name delete on in-world panels", async () => {
+  it("aims a teleport with the right thumbstick, places me at the headset, and confirms a stop and a typed-name delete on in-world panels, then finds a guest and leaves VR from the wrist menu", async () => {
     // The shortest name: it is typed key by key with a ray at the end, and each press takes several XR frames.
     const [target] = guests()
       .filter((g) => g.status === "running" && !g.template && !g.lock)
@@ -231,10 +233,31 @@ describe("celebration, reduced motion and confirming in the headset", () => {
     await page.waitForFunction((k) => !window.__proximity!.guestKeys().includes(k), { timeout: 60_000 }, key);
     expect(await page.evaluate((k) => window.__proximity!.ledStateOf(k), key)).toBeNull();
     await page.waitForFunction(() => /^Delete · ✓ succeeded\n[^\n]*— admin(\n|$)/.test(window.__proximity!.panelOperationText() ?? ""), { timeout: 30_000 });
-    await screenshot(page, "xr-removed");
     expect(await page.evaluate(() => [window.__proximity!.openPanelKey, window.__proximityXr!.panelOperationPoint("delete"), window.__proximityXr!.panelActionPoint("guest.start")])).toEqual([key, null, null]);
+    await screenshot(page, "xr-removed");
 
-    await page.$eval("[data-testid=enter-vr]", (button) => (button as HTMLButtonElement).click());
+    // The wrist menu, raised into view: its log leads with the delete; a VMID typed key by key on its keyboard finds
+    // another guest, and pressing the hit stands me in front of it with its panel open.
+    const [next] = guests().filter((g) => g.vmid !== target.vmid && !g.template);
+    const nextKey = guestKey(proximity.clusterId, next!.vmid);
+    const wristPoint = async (wanted: WristTarget) => (await page.evaluate((w) => window.__proximityXr!.wristPoint(w), wanted))!;
+    const wristShown = async () => (await page.evaluate(() => window.__proximityXr!.wristShown()))!;
+    await raiseLeftHand(page);
+    await page.waitForFunction((line) => window.__proximityXr!.wristShown()?.log[0] === line, { timeout: 30_000 }, `✓  Delete #${target.vmid}`);
+    await pressAt(page, "right", await wristPoint({ field: "search" }));
+    await page.waitForFunction(() => window.__proximityXr!.wristShown()?.keyboard === true, { timeout: 30_000 });
+    for (const digit of String(next!.vmid)) await pressAt(page, "right", await wristPoint({ key: digit }));
+    const found = await wristShown();
+    expect([found.query, found.results[0]]).toEqual([String(next!.vmid), nextKey]);
+    copyFileSync(await screenshot(page, "xr-wrist"), "docs/screenshots/xr-wrist.png");
+    await pressAt(page, "right", await wristPoint({ hit: nextKey }));
+    await page.waitForFunction((k) => window.__proximity!.openPanelKey === k, { timeout: 30_000 }, nextKey);
+    playerMoved(page);
+    const [standing, nextAt] = await page.evaluate((k) => [window.__proximityXr!.viewerPosition(), window.__proximityXr!.guestPoint(k)!] as const, nextKey);
+    expect(flat(standing, nextAt)).toBeLessThan(2.5);
+
+    // Its Exit VR button takes the headset off.
+    await pressAt(page, "right", await wristPoint({ field: "exit" }));
     await page.waitForFunction(() => window.__proximityXr!.state === "ready", { timeout: 30_000 });
     expect(hall.errors).toEqual([]);
     expect(hall.foreignRequests).toEqual([]);

@@ -27,12 +27,12 @@ export interface GlassPlaneOptions {
 }
 
 /**
- * World position of a button's centre on a glass plane (a controller ray or a test aims at it), from where the GUI
- * last laid it out; `px` and `size` are the plane's texture pixels and metres. The mesh's world matrix carries its
- * placement and scaling.
+ * World position of a control's centre (a button, a text field) on a glass plane (a controller ray or a test aims at
+ * it), from where the GUI last laid it out; `px` and `size` are the plane's texture pixels and metres. The mesh's
+ * world matrix carries its placement and scaling.
  */
-export function buttonWorldPoint(button: Button, mesh: Mesh, px: { width: number; height: number }, size: { width: number; height: number }): Vector3 {
-  const m = button._currentMeasure;
+export function buttonWorldPoint(control: Control, mesh: Mesh, px: { width: number; height: number }, size: { width: number; height: number }): Vector3 {
+  const m = control._currentMeasure;
   const u = (m.left + m.width / 2) / px.width - 0.5;
   const v = 0.5 - (m.top + m.height / 2) / px.height;
   return Vector3.TransformCoordinates(new Vector3(u * size.width, v * size.height, 0), mesh.computeWorldMatrix(true));

@@ -19,6 +19,9 @@ export type XrModeState = "ready" | "entering" | "in-xr" | "exiting";
  *   each with its actions and whether they can be used; formActionPoint(row, action): the world point of an action's
  *   button on the page shown, null when not shown; formFooterPoint(which): the world point of its "previous" or
  *   "next" page button (null with one page) or its "close" button.
+ * - wristShown(): the wrist menu while it is worn (null otherwise): the search typed, whether its keyboard is up, the
+ *   hits' guest keys and the operations log's lines; wristPoint(target): the world point of its search field, its
+ *   Exit VR button, a key of its keyboard (by label) or a hit (by guest key), null when not shown.
  * - teleportTarget(): where the teleport ray last landed on the floor (its target mark), or null.
  * - viewerPosition(): where the hall places the user for presence, the audio listener and labels (the active camera).
  */
@@ -39,9 +42,22 @@ export interface ProximityXrDebug {
   formShown(): ShownFormCopy | null;
   formActionPoint(row: string, action: string): Point | null;
   formFooterPoint(which: "previous" | "next" | "close"): Point | null;
+  wristShown(): ShownWristMenu | null;
+  wristPoint(target: WristTarget): Point | null;
   teleportTarget(): Point | null;
   viewerPosition(): Point;
 }
+
+/** What the wrist menu shows. */
+export interface ShownWristMenu {
+  query: string;
+  keyboard: boolean;
+  results: string[];
+  log: string[];
+}
+
+/** Something on the wrist menu a ray presses. */
+export type WristTarget = { field: "search" | "exit" } | { key: string } | { hit: string };
 
 /** A management form as the tests read it (the shape of worldForm.ts's ShownForm, which the tests cannot import). */
 export interface ShownFormCopy {

@@ -14,6 +14,7 @@ import type { HeadsetOperator } from "./headsetOperator.ts";
 import { browserXr, detectImmersiveVr } from "./xrSupport.ts";
 import type { WorldConfirm } from "./worldConfirm.ts";
 import type { WorldForm } from "./worldForm.ts";
+import type { WristMenu } from "./wristMenu.ts";
 import type { XrMode } from "./xrMode.ts";
 import { xrConfirmPlacement, xrFormPlacement } from "./xrPanel.ts";
 
@@ -45,6 +46,7 @@ export class HeadsetMode {
   private xr: XrMode | null = null;
   private worldConfirm: WorldConfirm | null = null;
   private worldForm: WorldForm | null = null;
+  private wristMenu: WristMenu | null = null;
   private operator: HeadsetOperator | null = null;
   private reason: string | null = null;
   private readonly button: HTMLButtonElement;
@@ -125,6 +127,7 @@ export class HeadsetMode {
       onPick: (key) => this.xr?.goTo(key),
       onExit: () => void this.xr?.exit(),
     });
+    this.wristMenu = menu;
     this.xr.addUsable(menu.mesh);
     this.xr.addUsable(form.mesh);
     this.xr.experience.input.onControllerAddedObservable.add((controller) => {
@@ -211,6 +214,8 @@ export class HeadsetMode {
       },
       formActionPoint: (row, action) => pointOf(self.worldForm?.actionPoint(row, action)),
       formFooterPoint: (which) => pointOf(self.worldForm?.footerPoint(which)),
+      wristShown: () => self.wristMenu?.shown ?? null,
+      wristPoint: (target) => pointOf(self.wristMenu?.point(target)),
       teleportTarget: () => pointOf(self.xr?.teleportTarget),
       viewerPosition: () => {
         const { x, y, z } = app.viewPose();

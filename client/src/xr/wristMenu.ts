@@ -1,4 +1,5 @@
 import type { AbstractMesh } from "@babylonjs/core/Meshes/abstractMesh";
+import type { Vector3 } from "@babylonjs/core/Maths/math.vector";
 import type { Mesh } from "@babylonjs/core/Meshes/mesh";
 import type { Scene } from "@babylonjs/core/scene";
 import type { AdvancedDynamicTexture } from "@babylonjs/gui/2D/advancedDynamicTexture";
@@ -12,13 +13,19 @@ import { guestKey } from "../../../shared/src/protocol.ts";
 import type { Estate } from "../model/estate.ts";
 import { labelForOperation } from "../model/guestActions.ts";
 import { searchGuests } from "../model/search.ts";
-import { actionButton, glassPlane, text, vstack } from "../gui/panelControls.ts";
+import { actionButton, buttonWorldPoint, glassPlane, text, vstack } from "../gui/panelControls.ts";
 import { withAlpha, type Theme } from "../theme.ts";
+import type { ShownWristMenu, WristTarget } from "./debugHook.ts";
 
 const PX = { width: 720, height: 1180 } as const;
 /** 0.3 m wide: the size of a large tablet, held at the left wrist. */
 const SIZE = { width: 0.3, height: (0.3 * PX.height) / PX.width } as const;
 const RESULTS = 4;
+/**
+ * What a search needs: VMIDs, names (search ignores case, so no shift), "-", "." and "_" of host names, and "#" for
+ * a tag; "←" rubs out (Babylon's backspace key).
+ */
+const SEARCH_KEYS = ["1234567890←", "qwertyuiop-", "asdfghjkl#.", "zxcvbnm_"] as const;
 const LOG_LINES = 5;
 
 export interface WristMenuCallbacks {
@@ -34,7 +41,10 @@ export class WristMenu {
   readonly mesh: Mesh;
   private readonly texture: AdvancedDynamicTexture;
   private readonly input: InputText;
+  private readonly keyboard: VirtualKeyboard;
+  private readonly exitButton: Button;
   private readonly results: StackPanel;
+  private hits = new Map<string, Button>();
   private readonly log: StackPanel;
   private readonly unsubscribe: () => void;
 
@@ -61,6 +71,8 @@ export class WristMenu {
     body.addControl(text(t, "Proximity", { size: 40, weight: "700", height: 64 }));
     this.input = new InputText("wrist-search", "");
     this.input.placeholderText = "Find a guest: name, VMID or #tag";
+    this.input.width = `${PX.width - 60}px`;
+    this.input.maxWidth = `${PX.width - 60}px`;
     this.input.height = "72px";
     this.input.fontSize = 30;
     this.input.fontFamily = `"${t.fonts.sans}", sans-serif`;
@@ -73,11 +85,16 @@ export class WristMenu {
     this.input.onTextChangedObservable.add(() => this.renderResults());
     body.addControl(this.input);
 
-    const keyboard = VirtualKeyboard.CreateDefaultLayout("wrist-keyboard");
+    // Keys take the defaults in force when their row is added, so those are set first.
+    const keyboard = new VirtualKeyboard("wrist-keyboard");
+    this.keyboard = keyboard;
     keyboard.defaultButtonBackground = withAlpha(t.colors.text, 0.1);
     keyboard.defaultButtonColor = t.colors.text;
-    keyboard.defaultButtonHeight = "52px";
-    keyboard.defaultButtonWidth = "56px";
+    // Eleven keys fill a row: each about 2.5 cm wide on the 30 cm panel, a size a ray lands on without slipping.
+    keyboard.defaultButtonHeight = "64px";
+    keyboard.defaultButtonWidth = "60px";
+    keyboard.fontSize = 30;
+    for (const keys of SEARCH_KEYS) keyboard.addKeysRow([...keys]);
     keyboard.connect(this.input);
     body.addControl(keyboard);
 
@@ -90,9 +107,9 @@ export class WristMenu {
     this.log.height = `${LOG_LINES * 46}px`;
     body.addControl(this.log);
 
-    const exit = actionButton(t, "Exit VR", "normal", PX.width - 60);
-    exit.onPointerUpObservable.add(() => this.callbacks.onExit());
-    body.addControl(exit);
+    this.exitButton = actionButton(t, "Exit VR", "normal", PX.width - 60);
+    this.exitButton.onPointerUpObservable.add(() => this.callbacks.onExit());
+    body.addControl(this.exitButton);
 
     this.unsubscribe = estate.subscribe((changes) => {
       if (changes.operations.size > 0 || changes.structure) this.renderLog();
@@ -117,6 +134,36 @@ export class WristMenu {
     this.mesh.setEnabled(!this.mesh.isEnabled());
   }
 
+  /** What it shows now, or null while it is not worn. */
+  get shown(): ShownWristMenu | null {
+    if (!this.mesh.isEnabled()) return null;
+    return {
+      query: this.input.text,
+      keyboard: this.keyboard.isVisible,
+      results: [...this.hits.keys()],
+      log: this.log.children.map((line) => (line as TextBlock).text),
+    };
+  }
+
+  /**
+   * World point of what a ray presses: the search field, the Exit VR button, a key of the keyboard (its label: "1",
+   * "a"…) or a hit (its guest key); null when it is not shown.
+   */
+  point(target: WristTarget): Vector3 | null {
+    if (!this.mesh.isEnabled()) return null;
+    const control =
+      "field" in target
+        ? target.field === "search"
+          ? this.input
+          : this.exitButton
+        : "hit" in target
+          ? this.hits.get(target.hit)
+          : this.keyboard.isVisible
+            ? this.keyboard.getDescendants(false, (c) => c instanceof Button && c.name === target.key)[0]
+            : undefined;
+    return control ? buttonWorldPoint(control, this.mesh, PX, SIZE) : null;
+  }
+
   dispose(): void {
     this.unsubscribe();
     this.texture.dispose();
@@ -125,6 +172,7 @@ export class WristMenu {
 
   private renderResults(): void {
     for (const child of [...this.results.children]) child.dispose();
+    this.hits = new Map();
     for (const hit of searchGuests(this.estate.guests.values(), this.input.text, RESULTS)) {
       const button = Button.CreateSimpleButton(`wrist-hit-${hit.guest.key}`, `${hit.guest.name}  ·  ${hit.guest.vmid}`);
       button.height = "64px";
@@ -141,6 +189,7 @@ export class WristMenu {
       }
       button.onPointerUpObservable.add(() => this.callbacks.onPick(hit.guest.key));
       this.results.addControl(button);
+      this.hits.set(hit.guest.key, button);
     }
   }
 
