@@ -84,7 +84,6 @@ function observeGuest(
   previous: ObservedGuest | undefined,
 ): ObservedGuest {
   const status: GuestStatus = r.status === "running" || r.status === "stopped" ? r.status : "unknown";
-  // PVE shows guests without a name (and fresh ones before the next status broadcast) nameless.
   const observed: ObservedGuest = {
     vmid,
     node,
