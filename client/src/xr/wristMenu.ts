@@ -22,10 +22,10 @@ const PX = { width: 720, height: 1180 } as const;
 const SIZE = { width: 0.3, height: (0.3 * PX.height) / PX.width } as const;
 const RESULTS = 4;
 /**
- * What a search needs: VMIDs, names (search ignores case, so no shift), "-", "." and "_" of host names, and "#" for
- * a tag; "←" rubs out (Babylon's backspace key).
+ * What a search needs: VMIDs, names (search ignores case, so no shift) with their "-" and ".", "#" before a tag and
+ * the "_" and "+" tags may hold; "←" rubs out (Babylon's backspace key).
  */
-const SEARCH_KEYS = ["1234567890←", "qwertyuiop-", "asdfghjkl#.", "zxcvbnm_"] as const;
+const SEARCH_KEYS = ["1234567890←", "qwertyuiop-", "asdfghjkl#.", "zxcvbnm_+"] as const;
 const LOG_LINES = 5;
 
 export interface WristMenuCallbacks {
