@@ -16,7 +16,7 @@ import { guestOperations, operationContext, type GuestOperation, type GuestOpera
 import { guestLedState, type LedState } from "../model/ledState.ts";
 import { withAlpha, type Theme } from "../theme.ts";
 import { motionFor, motionProgress, panelFlipPose } from "../scene/motion.ts";
-import { actionButton, bar, buttonWorldPoint, glassPlane, row, text, vstack } from "./panelControls.ts";
+import { actionButton, bar, controlWorldPoint, glassPlane, row, text, vstack } from "./panelControls.ts";
 
 /** 0.42 m wide; the height keeps the texture's aspect (820 × 1290 px). */
 export const PANEL_SIZE = { width: 0.42, height: 0.6607 } as const;
@@ -370,7 +370,7 @@ export class GuestPanel {
 
   private worldPointOf(button: Button | undefined): Vector3 | null {
     if (!button || !this.key || !button.isVisible) return null;
-    return buttonWorldPoint(button, this.mesh, PX, PANEL_SIZE);
+    return controlWorldPoint(button, this.mesh, PX, PANEL_SIZE);
   }
 
   dispose(): void {

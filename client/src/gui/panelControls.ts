@@ -31,7 +31,7 @@ export interface GlassPlaneOptions {
  * it), from where the GUI last laid it out; `px` and `size` are the plane's texture pixels and metres. The mesh's
  * world matrix carries its placement and scaling.
  */
-export function buttonWorldPoint(control: Control, mesh: Mesh, px: { width: number; height: number }, size: { width: number; height: number }): Vector3 {
+export function controlWorldPoint(control: Control, mesh: Mesh, px: { width: number; height: number }, size: { width: number; height: number }): Vector3 {
   const m = control._currentMeasure;
   const u = (m.left + m.width / 2) / px.width - 0.5;
   const v = 0.5 - (m.top + m.height / 2) / px.height;

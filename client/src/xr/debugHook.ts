@@ -36,10 +36,10 @@ export interface ProximityXrDebug {
   headPosition(): Point | null;
   panelActionPoint(command: string): Point | null;
   panelOperationPoint(operation: string): Point | null;
-  confirmShown(): { title: string; message: string; typedPrompt: string | null; typed: string | null; canConfirm: boolean } | null;
+  confirmShown(): ShownConfirmation | null;
   confirmButtonPoint(which: "confirm" | "cancel"): Point | null;
   confirmKeyPoint(key: string): Point | null;
-  formShown(): ShownFormCopy | null;
+  formShown(): ShownForm | null;
   formActionPoint(row: string, action: string): Point | null;
   formFooterPoint(which: "previous" | "next" | "close"): Point | null;
   wristShown(): ShownWristMenu | null;
@@ -59,8 +59,23 @@ export interface ShownWristMenu {
 /** Something on the wrist menu a ray presses. */
 export type WristTarget = { field: "search" | "exit" } | { key: string } | { hit: string };
 
-/** A management form as the tests read it (the shape of worldForm.ts's ShownForm, which the tests cannot import). */
-export interface ShownFormCopy {
+/**
+ * What the in-world confirmation asks. These shapes live here, not beside the panels that show them: the tests read
+ * them and cannot import the panels' Babylon modules.
+ */
+export interface ShownConfirmation {
+  title: string;
+  message: string;
+  /** The label of the name field, or null when nothing needs typing. */
+  typedPrompt: string | null;
+  /** What has been typed so far, or null when nothing needs typing. */
+  typed: string | null;
+  /** Whether the action's button accepts a press now (with a name to type, only once it is typed exactly). */
+  canConfirm: boolean;
+}
+
+/** The page of a management form shown now. */
+export interface ShownForm {
   title: string;
   page: number;
   pages: number;

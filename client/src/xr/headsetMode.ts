@@ -205,13 +205,10 @@ export class HeadsetMode {
       headPosition: () => (self.xr ? plain(self.xr.headPose().position) : null),
       panelActionPoint: (command) => pointOf(app.panel.actionWorldPoint(command as never)),
       panelOperationPoint: (operation) => pointOf(app.panel.operationWorldPoint(operation as never)),
-      confirmShown: () => (self.worldConfirm?.shown ? { ...self.worldConfirm.shown } : null),
+      confirmShown: () => self.worldConfirm?.shown ?? null,
       confirmButtonPoint: (which) => pointOf(self.worldConfirm?.buttonPoint(which)),
       confirmKeyPoint: (key) => pointOf(self.worldConfirm?.keyPoint(key)),
-      formShown: () => {
-        const shown = self.worldForm?.shown;
-        return shown ? structuredClone(shown) : null;
-      },
+      formShown: () => self.worldForm?.shown ?? null,
       formActionPoint: (row, action) => pointOf(self.worldForm?.actionPoint(row, action)),
       formFooterPoint: (which) => pointOf(self.worldForm?.footerPoint(which)),
       wristShown: () => self.wristMenu?.shown ?? null,

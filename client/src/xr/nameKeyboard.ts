@@ -5,7 +5,7 @@ import type { AdvancedDynamicTexture } from "@babylonjs/gui/2D/advancedDynamicTe
 import type { Button } from "@babylonjs/gui/2D/controls/button";
 import type { StackPanel } from "@babylonjs/gui/2D/controls/stackPanel";
 import { VirtualKeyboard } from "@babylonjs/gui/2D/controls/virtualKeyboard";
-import { buttonWorldPoint, glassPlane } from "../gui/panelControls.ts";
+import { controlWorldPoint, glassPlane } from "../gui/panelControls.ts";
 import { withAlpha, type Theme } from "../theme.ts";
 import { NAME_KEY_ROWS } from "./nameTyping.ts";
 import { NAME_KEYBOARD_PANEL } from "./xrPanel.ts";
@@ -85,7 +85,7 @@ export class NameKeyboard {
   /** World position of the centre of a key (one of NAME_KEY_ROWS), or null for a key it does not have. */
   keyPoint(key: string): Vector3 | null {
     const button = this.keys.get(key);
-    return button ? buttonWorldPoint(button, this.mesh, PX, SIZE) : null;
+    return button ? controlWorldPoint(button, this.mesh, PX, SIZE) : null;
   }
 
   dispose(): void {

@@ -8,10 +8,11 @@ import { Rectangle } from "@babylonjs/gui/2D/controls/rectangle";
 import type { TextBlock } from "@babylonjs/gui/2D/controls/textBlock";
 import { confirmCopy, type ConfirmRequest } from "../gui/confirmRequest.ts";
 import type { PanelPlacement } from "../gui/guestPanel.ts";
-import { actionButton, buttonWorldPoint, glassPlane, text } from "../gui/panelControls.ts";
+import { actionButton, controlWorldPoint, glassPlane, text } from "../gui/panelControls.ts";
 import { withAlpha, type Theme } from "../theme.ts";
 import { NameKeyboard } from "./nameKeyboard.ts";
 import { keyFor, NOTHING_TYPED, pressKey, type Typing } from "./nameTyping.ts";
+import type { ShownConfirmation } from "./debugHook.ts";
 import { CONFIRM_PANEL } from "./xrPanel.ts";
 
 const { px: PX, metres: SIZE } = CONFIRM_PANEL;
@@ -19,18 +20,6 @@ const PAD = 40;
 const INNER = PX.width - 2 * PAD;
 /** Drawn after the rest of the hall, over it: a question is answered before anything behind it is used. */
 const ON_TOP = 1;
-
-/** What the in-world confirmation shows now (for the debug hook). */
-export interface ShownConfirmation {
-  title: string;
-  message: string;
-  /** The label of the name field, or null when nothing needs typing. */
-  typedPrompt: string | null;
-  /** What has been typed so far, or null when nothing needs typing. */
-  typed: string | null;
-  /** Whether the action's button accepts a press now (with a name to type, only once it is typed exactly). */
-  canConfirm: boolean;
-}
 
 /**
  * The headset's confirmation: a panel of the same words as the desktop dialog (`confirmCopy`), standing in front of
@@ -160,7 +149,7 @@ export class WorldConfirm {
   /** World position of a button's centre (a controller aims at it, enabled or not), or null when nothing is asked. */
   buttonPoint(which: "confirm" | "cancel"): Vector3 | null {
     if (!this.asked) return null;
-    return buttonWorldPoint(which === "confirm" ? this.confirmButton : this.cancelButton, this.mesh, PX, SIZE);
+    return controlWorldPoint(which === "confirm" ? this.confirmButton : this.cancelButton, this.mesh, PX, SIZE);
   }
 
   /**

@@ -8,9 +8,10 @@ import { Rectangle } from "@babylonjs/gui/2D/controls/rectangle";
 import { StackPanel } from "@babylonjs/gui/2D/controls/stackPanel";
 import type { TextBlock } from "@babylonjs/gui/2D/controls/textBlock";
 import type { PanelPlacement } from "../gui/guestPanel.ts";
-import { actionButton, buttonWorldPoint, glassPlane, row, text, vstack } from "../gui/panelControls.ts";
+import { actionButton, controlWorldPoint, glassPlane, row, text, vstack } from "../gui/panelControls.ts";
 import type { Theme } from "../theme.ts";
 import type { CommandRequest, FormAction, HeadsetForm } from "./headsetForms.ts";
+import type { ShownForm } from "./debugHook.ts";
 import { FORM_PANEL } from "./xrPanel.ts";
 
 const { px: PX, metres: SIZE } = FORM_PANEL;
@@ -22,15 +23,6 @@ const ACTION_WIDTH = 220;
 const ACTION_GAP = 16;
 /** A button that cannot be used now is drawn faint; pressing it says why instead of doing nothing. */
 const UNUSABLE_ALPHA = 0.4;
-
-/** What the form shows now (for the debug hook). */
-export interface ShownForm {
-  title: string;
-  page: number;
-  pages: number;
-  rows: { id: string; label: string; detail: string; actions: { id: string; label: string; usable: boolean }[] }[];
-  status: string;
-}
 
 export interface WorldFormEvents {
   /** A usable action was pressed: resolves true when its command was accepted (the form then closes). */
@@ -168,13 +160,13 @@ export class WorldForm {
   /** World position of an action's button on the page shown (a controller aims at it), or null when not shown. */
   actionPoint(rowId: string, actionId: string): Vector3 | null {
     const button = this.buttons.get(`${rowId}\n${actionId}`);
-    return this.form && button ? buttonWorldPoint(button, this.mesh, PX, SIZE) : null;
+    return this.form && button ? controlWorldPoint(button, this.mesh, PX, SIZE) : null;
   }
 
   /** World position of a footer button (page back, page on, close), or null when closed or not shown (one page). */
   footerPoint(which: "previous" | "next" | "close"): Vector3 | null {
     const button = { previous: this.previous, next: this.next, close: this.closeButton }[which];
-    return this.form && button.isVisible ? buttonWorldPoint(button, this.mesh, PX, SIZE) : null;
+    return this.form && button.isVisible ? controlWorldPoint(button, this.mesh, PX, SIZE) : null;
   }
 
   dispose(): void {

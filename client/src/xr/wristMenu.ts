@@ -13,7 +13,7 @@ import { guestKey } from "../../../shared/src/protocol.ts";
 import type { Estate } from "../model/estate.ts";
 import { labelForOperation } from "../model/guestActions.ts";
 import { searchGuests } from "../model/search.ts";
-import { actionButton, buttonWorldPoint, glassPlane, text, vstack } from "../gui/panelControls.ts";
+import { actionButton, controlWorldPoint, glassPlane, text, vstack } from "../gui/panelControls.ts";
 import { withAlpha, type Theme } from "../theme.ts";
 import type { ShownWristMenu, WristTarget } from "./debugHook.ts";
 
@@ -150,24 +150,21 @@ export class WristMenu {
    * "a"…) or a hit (its guest key); null when it is not shown.
    */
   point(target: WristTarget): Vector3 | null {
-    if (!this.mesh.isEnabled()) return null;
-    const control =
-      "field" in target
-        ? target.field === "search"
-          ? this.input
-          : this.exitButton
-        : "hit" in target
-          ? this.hits.get(target.hit)
-          : this.keyboard.isVisible
-            ? this.keyboard.getDescendants(false, (c) => c instanceof Button && c.name === target.key)[0]
-            : undefined;
-    return control ? buttonWorldPoint(control, this.mesh, PX, SIZE) : null;
+    const control = this.mesh.isEnabled() ? this.controlFor(target) : undefined;
+    return control ? controlWorldPoint(control, this.mesh, PX, SIZE) : null;
   }
 
   dispose(): void {
     this.unsubscribe();
     this.texture.dispose();
     this.mesh.dispose();
+  }
+
+  private controlFor(target: WristTarget): Control | undefined {
+    if ("field" in target) return target.field === "search" ? this.input : this.exitButton;
+    if ("hit" in target) return this.hits.get(target.hit);
+    if (!this.keyboard.isVisible) return undefined;
+    return this.keyboard.getDescendants(false, (c) => c instanceof Button && c.name === target.key)[0];
   }
 
   private renderResults(): void {
