@@ -245,6 +245,7 @@ async function boot(): Promise<void> {
     terminalScreenPosition: () => app.terminalScreenPosition(),
     hostScreenPosition: (hostKey) => app.hostScreenPosition(hostKey),
     panelOperationText: () => app.panel.operationText,
+    panelFields: () => app.panel.fieldsText,
     cameraPose: () => app.controller.current,
     standAt: (pose) => {
       app.controller.teleport(pose);

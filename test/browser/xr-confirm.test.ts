@@ -226,6 +226,7 @@ describe("celebration, reduced motion and confirming in the headset", () => {
     await typeName(target.name.slice(-1));
     expect(await confirmShown()).toMatchObject({ typed: target.name, canConfirm: true });
     expect(proximity.sim.model.getGuest(target.vmid)).toBeDefined();
+    expect((await page.evaluate(() => window.__proximity!.panelFields()))!.values.status).toBe("stopped");
     await pressAt(page, "right", (await page.evaluate(() => window.__proximityXr!.confirmButtonPoint("confirm")))!);
     await page.waitForFunction(() => window.__proximityXr!.confirmShown() === null, { timeout: 30_000 });
     await eventually(() => proximity.sim.model.getGuest(target.vmid) === undefined, `VM ${target.vmid} to be deleted in the simulator`, 60_000);
@@ -234,6 +235,10 @@ describe("celebration, reduced motion and confirming in the headset", () => {
     expect(await page.evaluate((k) => window.__proximity!.ledStateOf(k), key)).toBeNull();
     await page.waitForFunction(() => /^Delete · ✓ succeeded\n[^\n]*— admin(\n|$)/.test(window.__proximity!.panelOperationText() ?? ""), { timeout: 30_000 });
     expect(await page.evaluate(() => [window.__proximity!.openPanelKey, window.__proximityXr!.panelOperationPoint("delete"), window.__proximityXr!.panelActionPoint("guest.start")])).toEqual([key, null, null]);
+    // None of the removed guest's last figures stay on it.
+    const removed = (await page.evaluate(() => window.__proximity!.panelFields()))!;
+    expect([removed.title, removed.subtitle]).toEqual(["Guest removed", `${key} · no longer in the cluster`]);
+    expect(new Set(Object.values(removed.values))).toEqual(new Set(["—"]));
     await screenshot(page, "xr-removed");
 
     // The wrist menu, raised into view: its log leads with the delete; a VMID typed key by key on its keyboard finds

@@ -15,7 +15,8 @@ import type { CelebrationRecord } from "../scene/motion.ts";
  * - panelOperationPosition(operation): the same for a management button ("clone", "backups", …, "app").
  * - terminalScreenPosition(): CSS pixel of the catalog terminal's screen, or null when off-screen.
  * - hostScreenPosition(hostKey): CSS pixel of a host chassis front ("cluster/node"), or null when off-screen.
- * - panelOperationText(): the open panel's operation outcome and notice lines as drawn, or null when it is closed.
+ * - panelOperationText(): the open panel's operation outcome and notice lines as drawn, or null when it is closed;
+ *   panelFields(): its title, subtitle and values (status, uptime, cpu, mem, disk, net, tags) as drawn, or null.
  * - cameraPose(): where you stand and look (x, y, z in metres; yaw, pitch in radians); standAt(pose): stand there
  *   (kept out of racks and walls, as walking is) and draw.
  * - selectedKey, openPanelKey, hoveredKey: current selection state (guest keys "cluster/vmid").
@@ -39,6 +40,7 @@ export interface ProximityDebug {
   terminalScreenPosition(): { x: number; y: number } | null;
   hostScreenPosition(hostKey: string): { x: number; y: number } | null;
   panelOperationText(): string | null;
+  panelFields(): { title: string; subtitle: string; values: Record<string, string> } | null;
   cameraPose(): { x: number; y: number; z: number; yaw: number; pitch: number };
   standAt(pose: { x: number; y: number; z: number; yaw: number; pitch: number }): void;
   readonly selectedKey: string | null;

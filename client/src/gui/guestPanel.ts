@@ -216,6 +216,12 @@ export class GuestPanel {
     return [this.opTitle.text, this.opDetail.text, this.noticeText.text].filter((line) => line !== "").join("\n");
   }
 
+  /** Its heading and value column as drawn ("—" where unknown), for tests; null when closed. */
+  get fieldsText(): { title: string; subtitle: string; values: Record<string, string> } | null {
+    if (!this.key) return null;
+    return { title: this.title.text, subtitle: this.subtitle.text, values: Object.fromEntries([...this.values].map(([id, block]) => [id, block.text])) };
+  }
+
   open(key: string, placement: PanelPlacement, estate: Estate, role: Role): void {
     this.key = key;
     this.estate = estate;
